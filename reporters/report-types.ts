@@ -1,0 +1,88 @@
+/**
+ * The assurance report as data: the shape of assurance-report.json, which every other output
+ * (HTML, JUnit, console summary) is rendered from. reporters/schema/assurance-report.schema.json
+ * is the contract; these types mirror it.
+ */
+
+export type Level = 'MUST' | 'SHALL' | 'SHOULD' | 'MAY';
+export type Verdict = 'conformant' | 'non-conformant' | 'error';
+export type ScenarioStatus = 'passed' | 'failed' | 'errored' | 'skipped';
+export type StepStatus = 'passed' | 'failed' | 'errored' | 'warning' | 'skipped';
+export type AssertionStatus = 'passed' | 'failed' | 'warning' | 'errored';
+export type RequirementStatus = 'passed' | 'failed' | 'warning' | 'errored' | 'untested' | 'skipped';
+
+export interface ReportAssertion {
+  name: string;
+  level: Level;
+  status: AssertionStatus;
+  message: string;
+}
+
+export interface ReportRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string | null;
+  bodyTruncated?: boolean;
+}
+
+export interface ReportResponse {
+  status: number;
+  headers: Record<string, string>;
+  body?: string | null;
+  bodyTruncated?: boolean;
+}
+
+export interface ReportStep {
+  name: string;
+  status?: StepStatus;
+  request?: ReportRequest;
+  response?: ReportResponse | null;
+  error?: string;
+  durationMs?: number;
+  assertions: ReportAssertion[];
+}
+
+export interface ReportScenario {
+  id: string;
+  title: string;
+  suite?: string;
+  format: 'xml' | 'json' | 'none';
+  status: ScenarioStatus;
+  requirements: string[];
+  durationMs?: number;
+  message?: string;
+  steps: ReportStep[];
+}
+
+export interface ReportRequirement {
+  id: string;
+  level: Level;
+  summary?: string;
+  source?: string;
+  status: RequirementStatus;
+  scenarios: string[];
+}
+
+export interface ReportSummary {
+  total: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  skipped: number;
+  warnings: number;
+}
+
+export interface AssuranceReport {
+  tool: { name: 'ndop-assure'; version: string };
+  target: { url: string; embedded?: boolean };
+  startedAt: string;
+  finishedAt: string;
+  durationMs?: number;
+  formats?: Array<'xml' | 'json'>;
+  verdict: Verdict;
+  summary: ReportSummary;
+  testData?: { patients?: string[]; createdIds?: string[] };
+  requirements: ReportRequirement[];
+  scenarios: ReportScenario[];
+}
