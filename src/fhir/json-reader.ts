@@ -1,0 +1,177 @@
+/**
+ * FHIR JSON → checked resource. The same walk normalises resources before serialising:
+ * every property must be an element the STU3 model defines, with the shape the model gives it
+ * (array or single, object or primitive, JSON type of the primitive), and the result is rebuilt
+ * in the model's definition order.
+ */
+import { DOCUMENT_PATH, FhirFormatError, describeJson, positionOf } from './errors.js';
+import { isResourceType } from './model/index.js';
+import type { Resource } from './resource.js';
+import { slotsOf, type Slot } from './slots.js';
+import { checkXhtmlDiv } from './xhtml.js';
+
+type JsonObject = Record<string, unknown>;
+
+const POSITION = /at position (\d+)/;
+
+export function parseJson(text: string): Resource {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const at = POSITION.exec(message);
+    const position = at ? positionOf(text, Number(at[1])) : undefined;
+    const where = position ? ` at line ${position.line}, column ${position.column}` : '';
+    throw new FhirFormatError(DOCUMENT_PATH, `malformed JSON${where}: ${message}`, position);
+  }
+  return normaliseResource(value, undefined);
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Checks a resource (root when parentPath is undefined) and returns it rebuilt in model order. */
+export function normaliseResource(value: unknown, parentPath: string | undefined): Resource {
+  const where = parentPath ?? DOCUMENT_PATH;
+  if (!isObject(value)) throw new FhirFormatError(where, `a resource must be a JSON object, found ${describeJson(value)}`);
+  const type = value.resourceType;
+  if (typeof type !== 'string') {
+    throw new FhirFormatError(where, `a resource needs a string resourceType, found ${describeJson(type)}`);
+  }
+  if (!isResourceType(type)) throw new FhirFormatError(where, `unknown resourceType "${type}" (not an STU3 resource)`);
+  const path = parentPath ?? type;
+  const out = readElementObject(value, type, path, 'resource');
+  return Object.assign({ resourceType: type }, out) as Resource;
+}
+
+interface Entry {
+  order: number;
+  key: string;
+  value: unknown;
+}
+
+/**
+ * Reads the properties of one JSON object standing for an element of `context`.
+ * `kind` says which bookkeeping properties the object may carry besides its elements.
+ */
+function readElementObject(obj: JsonObject, context: string, path: string, kind: 'resource' | 'element' | 'primitive'): JsonObject {
+  const slots = slotsOf(context);
+  const entries: Entry[] = [];
+  for (const key in obj) {
+    if (kind === 'resource' && key === 'resourceType') continue;
+    const underscore = key.charCodeAt(0) === 95; /* _ */
+    const name = underscore ? key.slice(1) : key;
+    const slot = kind === 'primitive' && name === 'value' ? undefined : slots.get(name);
+    if (!slot || (underscore && (!slot.isPrimitive || slot.xmlAttr || slot.isXhtml))) {
+      throw new FhirFormatError(`${path}.${key}`, `unknown element (STU3 ${context} has no "${key}")`);
+    }
+    // A primitive's value and its `_` partner are read together, when the first of the two is met.
+    if (slot.isPrimitive && !slot.xmlAttr && !slot.isXhtml) {
+      if (underscore && obj[name] !== undefined) continue;
+      readPrimitivePair(obj, slot, path, entries);
+      continue;
+    }
+    const child = obj[key];
+    const childPath = `${path}.${key}`;
+    let value: unknown;
+    if (slot.isArray) {
+      const items = arrayOf(child, childPath);
+      value = items.map((item, i) => readComplexOrResource(item, slot, `${childPath}[${i}]`));
+    } else if (Array.isArray(child)) {
+      throw new FhirFormatError(childPath, `expected a single value (max 1 in STU3), found an array`);
+    } else if (slot.isPrimitive) {
+      value = readPrimitiveValue(child, slot, childPath);
+    } else {
+      value = readComplexOrResource(child, slot, childPath);
+    }
+    entries.push({ order: slot.order, key, value });
+  }
+  return assemble(entries);
+}
+
+function arrayOf(value: unknown, path: string): unknown[] {
+  if (!Array.isArray(value)) throw new FhirFormatError(path, `expected an array (STU3 allows repeats), found ${describeJson(value)}`);
+  if (value.length === 0) throw new FhirFormatError(path, 'an empty array is not allowed in FHIR JSON');
+  return value;
+}
+
+function readComplexOrResource(value: unknown, slot: Slot, path: string): unknown {
+  if (slot.isResource) return normaliseResource(value, path);
+  if (!isObject(value)) throw new FhirFormatError(path, `expected an object (${slot.info.type}), found ${describeJson(value)}`);
+  return readElementObject(value, slot.context ?? slot.info.type, path, 'element');
+}
+
+function readPrimitiveValue(value: unknown, slot: Slot, path: string): unknown {
+  if (slot.isXhtml) {
+    if (typeof value !== 'string') throw new FhirFormatError(path, `expected XHTML as a string, found ${describeJson(value)}`);
+    checkXhtmlDiv(value, path);
+    return value;
+  }
+  const kind = slot.jsonKind ?? 'string';
+  if (typeof value !== kind) {
+    throw new FhirFormatError(path, `expected a JSON ${kind} (${slot.info.type}), found ${describeJson(value)}`);
+  }
+  if (kind === 'number' && (!Number.isFinite(value) || (slot.numberPattern && !slot.numberPattern.test(String(value))))) {
+    throw new FhirFormatError(path, `${String(value)} is not a valid ${slot.info.type}`);
+  }
+  return value;
+}
+
+function readPrimitiveExtras(value: unknown, slot: Slot, path: string): JsonObject {
+  if (!isObject(value)) throw new FhirFormatError(path, `expected an object with id/extension, found ${describeJson(value)}`);
+  return readElementObject(value, slot.primitiveContext ?? 'Element', path, 'primitive');
+}
+
+function readPrimitivePair(obj: JsonObject, slot: Slot, path: string, entries: Entry[]): void {
+  const name = slot.name;
+  const value = obj[name];
+  const extras = obj[`_${name}`];
+  const valuePath = `${path}.${name}`;
+  const extrasPath = `${path}._${name}`;
+  if (!slot.isArray) {
+    if (Array.isArray(value)) throw new FhirFormatError(valuePath, 'expected a single value (max 1 in STU3), found an array');
+    if (Array.isArray(extras)) throw new FhirFormatError(extrasPath, 'expected a single object (max 1 in STU3), found an array');
+    if (value !== undefined) entries.push({ order: slot.order, key: name, value: readPrimitiveValue(value, slot, valuePath) });
+    if (extras !== undefined) entries.push({ order: slot.order + 0.5, key: `_${name}`, value: readPrimitiveExtras(extras, slot, extrasPath) });
+    return;
+  }
+  const values = value === undefined ? undefined : arrayOf(value, valuePath);
+  const extraList = extras === undefined ? undefined : arrayOf(extras, extrasPath);
+  if (values && extraList && values.length !== extraList.length) {
+    throw new FhirFormatError(extrasPath, `must have as many items as ${name} (${extraList.length} vs ${values.length})`);
+  }
+  const length = (values ?? extraList ?? []).length;
+  const outValues: unknown[] = [];
+  const outExtras: unknown[] = [];
+  let anyValue = false;
+  let anyExtras = false;
+  for (let i = 0; i < length; i++) {
+    const v = values?.[i] ?? null;
+    const e = extraList?.[i] ?? null;
+    if (v === null && e === null) throw new FhirFormatError(`${valuePath}[${i}]`, 'an item needs a value or an id/extension');
+    outValues.push(v === null ? null : readPrimitiveValue(v, slot, `${valuePath}[${i}]`));
+    outExtras.push(e === null ? null : readPrimitiveExtras(e, slot, `${extrasPath}[${i}]`));
+    anyValue ||= v !== null;
+    anyExtras ||= e !== null;
+  }
+  if (anyValue) entries.push({ order: slot.order, key: name, value: outValues });
+  if (anyExtras) entries.push({ order: slot.order + 0.5, key: `_${name}`, value: outExtras });
+}
+
+/** Builds the object in definition order; entries are few, so an insertion sort is cheapest. */
+export function assemble(entries: Entry[]): JsonObject {
+  for (let i = 1; i < entries.length; i++) {
+    const entry = entries[i]!;
+    let j = i - 1;
+    while (j >= 0 && entries[j]!.order > entry.order) {
+      entries[j + 1] = entries[j]!;
+      j--;
+    }
+    entries[j + 1] = entry;
+  }
+  const out: JsonObject = {};
+  for (const entry of entries) out[entry.key] = entry.value;
+  return out;
+}

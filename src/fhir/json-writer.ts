@@ -1,0 +1,7 @@
+/** Resource → FHIR JSON text, checked against the model and in its definition order. */
+import { normaliseResource } from './json-reader.js';
+import type { Resource, SerializeOptions } from './resource.js';
+
+export function toJson(resource: Resource, options?: SerializeOptions): string {
+  return JSON.stringify(normaliseResource(resource, undefined), null, options?.pretty === true ? 2 : undefined);
+}
