@@ -13,6 +13,30 @@ import { checkXhtmlDiv } from './xhtml.js';
 type JsonObject = Record<string, unknown>;
 
 const POSITION = /at position (\d+)/;
+const FIRST_NON_SPACE = /\S/;
+/**
+ * JSON's rendering of XML comments (the DSTU2 convention, still in some of the guide's examples).
+ * Comments are not content: they are dropped here as XML comments are dropped by the XML reader.
+ */
+const FHIR_COMMENTS = 'fhir_comments';
+
+function checkComments(value: unknown, path: string): void {
+  if (!Array.isArray(value) || !value.every((comment) => typeof comment === 'string')) {
+    throw new FhirFormatError(path, `fhir_comments must be an array of strings, found ${describeJson(value)}`);
+  }
+}
+
+/** Where JSON.parse stopped: V8 gives the offset for most errors, and none for a wrong first token. */
+function syntaxErrorOffset(text: string, message: string): number | undefined {
+  const at = POSITION.exec(message);
+  if (at) return Number(at[1]);
+  if (message.startsWith('Unexpected token')) {
+    const first = FIRST_NON_SPACE.exec(text);
+    if (first && first[0] !== '{' && first[0] !== '[') return first.index;
+  }
+  if (message.startsWith('Unexpected end of JSON')) return text.length;
+  return undefined;
+}
 
 export function parseJson(text: string): Resource {
   let value: unknown;
@@ -20,8 +44,8 @@ export function parseJson(text: string): Resource {
     value = JSON.parse(text);
   } catch (error) {
     const message = (error as Error).message;
-    const at = POSITION.exec(message);
-    const position = at ? positionOf(text, Number(at[1])) : undefined;
+    const offset = syntaxErrorOffset(text, message);
+    const position = offset === undefined ? undefined : positionOf(text, offset);
     const where = position ? ` at line ${position.line}, column ${position.column}` : '';
     throw new FhirFormatError(DOCUMENT_PATH, `malformed JSON${where}: ${message}`, position);
   }
@@ -61,6 +85,10 @@ function readElementObject(obj: JsonObject, context: string, path: string, kind:
   const entries: Entry[] = [];
   for (const key in obj) {
     if (kind === 'resource' && key === 'resourceType') continue;
+    if (key === FHIR_COMMENTS) {
+      checkComments(obj[key], `${path}.${key}`);
+      continue;
+    }
     const underscore = key.charCodeAt(0) === 95; /* _ */
     const name = underscore ? key.slice(1) : key;
     const slot = kind === 'primitive' && name === 'value' ? undefined : slots.get(name);
@@ -119,9 +147,11 @@ function readPrimitiveValue(value: unknown, slot: Slot, path: string): unknown {
   return value;
 }
 
-function readPrimitiveExtras(value: unknown, slot: Slot, path: string): JsonObject {
+/** A primitive's `_name` object; null when it holds nothing but comments. */
+function readPrimitiveExtras(value: unknown, slot: Slot, path: string): JsonObject | null {
   if (!isObject(value)) throw new FhirFormatError(path, `expected an object with id/extension, found ${describeJson(value)}`);
-  return readElementObject(value, slot.primitiveContext ?? 'Element', path, 'primitive');
+  const extras = readElementObject(value, slot.primitiveContext ?? 'Element', path, 'primitive');
+  return extras.id === undefined && extras.extension === undefined ? null : extras;
 }
 
 function readPrimitivePair(obj: JsonObject, slot: Slot, path: string, entries: Entry[]): void {
@@ -134,7 +164,9 @@ function readPrimitivePair(obj: JsonObject, slot: Slot, path: string, entries: E
     if (Array.isArray(value)) throw new FhirFormatError(valuePath, 'expected a single value (max 1 in STU3), found an array');
     if (Array.isArray(extras)) throw new FhirFormatError(extrasPath, 'expected a single object (max 1 in STU3), found an array');
     if (value !== undefined) entries.push({ order: slot.order, key: name, value: readPrimitiveValue(value, slot, valuePath) });
-    if (extras !== undefined) entries.push({ order: slot.order + 0.5, key: `_${name}`, value: readPrimitiveExtras(extras, slot, extrasPath) });
+    const extrasValue = extras === undefined ? null : readPrimitiveExtras(extras, slot, extrasPath);
+    if (value === undefined && extrasValue === null) throw new FhirFormatError(valuePath, 'an element needs a value or an id/extension');
+    if (extrasValue !== null) entries.push({ order: slot.order + 0.5, key: `_${name}`, value: extrasValue });
     return;
   }
   const values = value === undefined ? undefined : arrayOf(value, valuePath);
@@ -149,10 +181,11 @@ function readPrimitivePair(obj: JsonObject, slot: Slot, path: string, entries: E
   let anyExtras = false;
   for (let i = 0; i < length; i++) {
     const v = values?.[i] ?? null;
-    const e = extraList?.[i] ?? null;
+    const rawExtras = extraList?.[i] ?? null;
+    const e = rawExtras === null ? null : readPrimitiveExtras(rawExtras, slot, `${extrasPath}[${i}]`);
     if (v === null && e === null) throw new FhirFormatError(`${valuePath}[${i}]`, 'an item needs a value or an id/extension');
     outValues.push(v === null ? null : readPrimitiveValue(v, slot, `${valuePath}[${i}]`));
-    outExtras.push(e === null ? null : readPrimitiveExtras(e, slot, `${extrasPath}[${i}]`));
+    outExtras.push(e);
     anyValue ||= v !== null;
     anyExtras ||= e !== null;
   }

@@ -96,6 +96,19 @@ function localName(tag: string, scope: Scope, path: string): string {
   return local;
 }
 
+const XSI_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';
+
+/**
+ * xsi:schemaLocation (as in one of the guide's variants) tells tools where the FHIR schema is;
+ * it is about the document, not resource content, so it is accepted and not carried over.
+ */
+function isSchemaHint(name: string, scope: Scope): boolean {
+  const colon = name.indexOf(':');
+  if (colon < 0 || scope.prefixes?.[name.slice(0, colon)] !== XSI_NAMESPACE) return false;
+  const local = name.slice(colon + 1);
+  return local === 'schemaLocation' || local === 'noNamespaceSchemaLocation';
+}
+
 function attributesOf(node: XmlNode): Record<string, string> | undefined {
   return typeof node === 'string' ? undefined : node[ATTRIBUTES];
 }
@@ -136,7 +149,7 @@ function readChildren(node: XmlNode, context: string, path: string, scope: Scope
     if (key === ATTRIBUTES) {
       const attrs = node[ATTRIBUTES]!;
       for (const name in attrs) {
-        if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
+        if (name === 'xmlns' || name.startsWith('xmlns:') || isSchemaHint(name, scope)) continue;
         const slot = slots.get(name);
         if (!slot?.xmlAttr) throw new FhirFormatError(`${path}.${name}`, `unknown attribute "${name}" (STU3 ${context} has no such XML attribute)`);
         out[name] = decodeAttribute(attrs[name]!, `${path}.${name}`);
