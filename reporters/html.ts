@@ -155,7 +155,10 @@ function renderScenarios(scenarios: ReportScenario[]): string {
 <button data-filter="warning">Warnings (${scenarios.filter((s) => s.steps.some((st) => st.assertions.some((a) => a.status === 'warning'))).length})</button>
 <button data-filter="passed">Passed (${counts('passed')})</button>
 </nav>`;
+  // Suites that need attention come first, like the scenarios inside them.
+  const worst = (list: ReportScenario[]) => Math.min(...list.map((s) => ATTENTION[s.status] ?? 9));
   const groups = [...suites.entries()]
+    .sort(([, a], [, b]) => worst(a) - worst(b))
     .map(([suite, list]) => `<section class="suite"><h3>${escapeHtml(suite)}</h3>${[...list].sort(byAttention).map(renderScenario).join('\n')}</section>`)
     .join('\n');
   return `<section><h2>Scenarios</h2>${filters}${groups}</section>`;

@@ -59,3 +59,11 @@ describe('evidence formatting', () => {
     expect(cmd).toBe(`curl -sS -i -X POST 'http://h/Consent' -H 'X-A: it'\\''s' --data-binary 'a'\\''b'`);
   });
 });
+
+describe('HTML report ordering', () => {
+  it('puts suites with failures before suites that passed', () => {
+    const html = renderHtmlReport(sample);
+    expect(html.indexOf('<h3>create</h3>')).toBeLessThan(html.indexOf('<h3>search</h3>'));
+    expect(html.indexOf('<h3>history</h3>')).toBeLessThan(html.indexOf('<h3>search</h3>'));
+  });
+});
