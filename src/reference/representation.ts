@@ -1,0 +1,71 @@
+/**
+ * The HTTP headers and Bundles that describe stored versions, built one way for every interaction:
+ * ETag W/"<versionId>", Last-Modified from meta.lastUpdated, Location [base]/Consent/{id}/_history/{vid}.
+ */
+import { randomUUID } from 'node:crypto';
+import type { StoredVersion, ResourceData } from './store.js';
+
+export function etagOf(versionId: string): string {
+  return `W/"${versionId}"`;
+}
+
+/** The versionId an If-Match value names: W/"3", "3" or 3; '*' means any; undefined when unreadable. */
+export function versionFromIfMatch(value: string): string | undefined {
+  const match = /^\s*(?:W\/)?"?([^"\s]+)"?\s*$/.exec(value);
+  return match?.[1];
+}
+
+export function versionUrl(baseUrl: string, version: StoredVersion): string {
+  return `${baseUrl}/Consent/${version.id}/_history/${version.versionId}`;
+}
+
+export function versionHeaders(version: StoredVersion, baseUrl: string, withLocation: boolean): Record<string, string> {
+  return {
+    ETag: etagOf(version.versionId),
+    'Last-Modified': new Date(version.lastUpdated).toUTCString(),
+    ...(withLocation ? { Location: versionUrl(baseUrl, version) } : {}),
+  };
+}
+
+function bundleShell(type: 'searchset' | 'history', selfUrl: string, total: number): ResourceData {
+  return {
+    resourceType: 'Bundle',
+    id: randomUUID(),
+    meta: { lastUpdated: new Date().toISOString() },
+    type,
+    total,
+    link: [{ relation: 'self', url: selfUrl }],
+  };
+}
+
+export function searchsetBundle(versions: readonly StoredVersion[], baseUrl: string, selfUrl: string): ResourceData {
+  const bundle = bundleShell('searchset', selfUrl, versions.length);
+  if (versions.length > 0) {
+    bundle.entry = versions.map((v) => ({ fullUrl: `${baseUrl}/Consent/${v.id}`, resource: v.resource, search: { mode: 'match' } }));
+  }
+  return bundle;
+}
+
+/** Versions in the order given (callers pass newest first), each with the request that made it and its response. */
+export function historyBundle(versions: readonly StoredVersion[], baseUrl: string, selfUrl: string): ResourceData {
+  const bundle = bundleShell('history', selfUrl, versions.length);
+  if (versions.length > 0) {
+    bundle.entry = versions.map((v) => ({
+      fullUrl: `${baseUrl}/Consent/${v.id}`,
+      resource: v.resource,
+      request: { method: v.method, url: v.method === 'POST' ? 'Consent' : `Consent/${v.id}` },
+      response: {
+        status: v.method === 'POST' ? '201 Created' : '200 OK',
+        location: versionUrl(baseUrl, v),
+        etag: etagOf(v.versionId),
+        lastModified: v.lastUpdated,
+      },
+    }));
+  }
+  return bundle;
+}
+
+/** The request URL as the client sent it, made absolute: the Bundle's self link. */
+export function selfUrl(baseUrl: string, rawPath: string, rawQuery: string): string {
+  return `${baseUrl}${rawPath}${rawQuery ? `?${rawQuery}` : ''}`;
+}

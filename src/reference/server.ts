@@ -1,0 +1,219 @@
+/**
+ * The request pipeline: target → negotiation → route → handler → filters → serialisation → log.
+ * Every failure, expected (ApiError) or not, becomes a Spine-OperationOutcome-1 in the negotiated
+ * format; nothing a client sends can crash the process or leave a request unanswered.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serializeResource } from '../fhir/index.js';
+import { contentTypeHeader, DEFAULT_MIME, negotiateResponse, requestBodyFormat } from '../fhir/mime.js';
+import type { MediaChoice } from '../fhir/mime.js';
+import { DEFAULT_CONSENT_RULES } from './consent-rules.js';
+import type { ConsentRule } from './consent-rules.js';
+import { consentValidator } from './consent-validation.js';
+import type { ConsentValidator } from './consent-validation.js';
+import type { Exchange, FhirResult, Handler, ResponseFilter, ServerContext } from './exchange.js';
+import { create } from './handlers/create.js';
+import { instanceHistory, typeHistory } from './handlers/history.js';
+import { metadata } from './handlers/metadata.js';
+import { search } from './handlers/search.js';
+import { update } from './handlers/update.js';
+import { vread } from './handlers/vread.js';
+import { ApiError, buildOperationOutcome } from './outcome.js';
+import { ClientGoneError, parseQuery, pathSegments, splitTarget } from './request-io.js';
+import type { QueryParams } from './request-io.js';
+import { route } from './router.js';
+import type { RoutedInteraction } from './router.js';
+import { MemoryConsentStore } from './store.js';
+import type { ConsentStore } from './store.js';
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+
+export const DEFAULT_HANDLERS: Readonly<Record<RoutedInteraction, Handler>> = {
+  metadata,
+  'search-type': search,
+  create,
+  update,
+  vread,
+  'history-instance': instanceHistory,
+  'history-type': typeHistory,
+};
+
+export interface ReferenceServerOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to listen on; 127.0.0.1 by default. */
+  host?: string;
+  /** Receives one line per request: method, path, status, duration. */
+  log?: (line: string) => void;
+  /** Largest accepted request body (default 1 MiB). */
+  maxBodyBytes?: number;
+  /** Time allowed for a request body to arrive (default 10 s). */
+  bodyTimeoutMs?: number;
+  /** Where Consents live; a fresh in-memory store by default. */
+  store?: ConsentStore;
+  /** Base URL for Location, fullUrl and links; by default http://<Host header>. */
+  baseUrl?: string;
+  /** Seams for replacing behaviour (fault injection): business rules, validation, handlers, response filters. */
+  rules?: readonly ConsentRule[];
+  validator?: ConsentValidator;
+  handlers?: Partial<Record<RoutedInteraction, Handler>>;
+  responseFilters?: readonly ResponseFilter[];
+}
+
+export interface RunningServer {
+  /** Base URL, e.g. http://127.0.0.1:43121 */
+  url: string;
+  close(): Promise<void>;
+}
+
+const HOST_HEADER = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+
+function baseUrlFor(req: IncomingMessage, configured: string | undefined): string {
+  if (configured) return configured.replace(/\/+$/, '');
+  const host = req.headers.host;
+  return `http://${host && HOST_HEADER.test(host) ? host : 'localhost'}`;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** The response representation: _format, then Accept, then the body's own format, then JSON. */
+function negotiate(req: IncomingMessage, query: QueryParams | undefined): { media: MediaChoice; error?: ApiError } {
+  const body = requestBodyFormat(header(req, 'content-type'));
+  const fallback = body.ok ? body.value.format : 'json';
+  const formatParam = query?.find(([name]) => name === '_format')?.[1];
+  const negotiated = negotiateResponse({ formatParam, accept: header(req, 'accept'), fallback });
+  if (negotiated.ok) return { media: negotiated.value };
+  return { media: { format: 'json', mime: DEFAULT_MIME.json }, error: new ApiError('NOT_ACCEPTABLE', negotiated.reason) };
+}
+
+function errorResult(error: ApiError): FhirResult {
+  return {
+    status: error.status,
+    resource: buildOperationOutcome(error.key, error.diagnostics, error.extraIssues),
+    headers: { ...error.headers },
+    interaction: 'error',
+  };
+}
+
+function write(res: ServerResponse, result: FhirResult, media: MediaChoice): void {
+  let body = '';
+  if (result.resource) body = serializeResource(result.resource, media.format);
+  const headers: Record<string, string | number> = { ...result.headers };
+  if (result.resource) headers['Content-Type'] = contentTypeHeader(media);
+  headers['Content-Length'] = Buffer.byteLength(body);
+  res.writeHead(result.status, headers);
+  res.end(body);
+}
+
+export function createRequestHandler(options: ReferenceServerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
+  const context: ServerContext = {
+    store: options.store ?? new MemoryConsentStore(),
+    validator: options.validator ?? lazyValidator(),
+    rules: options.rules ?? DEFAULT_CONSENT_RULES,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+  };
+  const handlers = { ...DEFAULT_HANDLERS, ...options.handlers };
+  const filters = options.responseFilters ?? [];
+  const log = options.log;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<number | undefined> {
+    const method = req.method ?? 'GET';
+    const { rawPath, rawQuery } = splitTarget(req.url);
+    let query: QueryParams | undefined;
+    let queryError: ApiError | undefined;
+    try {
+      query = parseQuery(rawQuery);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      queryError = error;
+    }
+    const { media, error: negotiationError } = negotiate(req, query);
+    const exchange: Exchange = { req, method, rawPath, rawQuery, segments: [], pathParams: {}, query: query ?? [], baseUrl: baseUrlFor(req, options.baseUrl), media };
+
+    let result: FhirResult;
+    try {
+      if (negotiationError) throw negotiationError;
+      if (queryError) throw queryError;
+      exchange.segments = pathSegments(rawPath);
+      const matched = route(method, exchange.segments);
+      exchange.pathParams = matched.params;
+      result = await handlers[matched.interaction](exchange, context);
+    } catch (error) {
+      if (error instanceof ClientGoneError) return undefined;
+      if (error instanceof ApiError) result = errorResult(error);
+      else {
+        log?.(`internal error on ${method} ${rawPath}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        result = errorResult(new ApiError('INTERNAL', 'The server met an unexpected error while handling this request.'));
+      }
+    }
+    for (const filter of filters) result = filter(result, exchange);
+    if (res.headersSent || res.destroyed) return undefined;
+    write(res, result, exchange.media);
+    return result.status;
+  }
+
+  return (req, res) => {
+    const started = process.hrtime.bigint();
+    handle(req, res)
+      .catch((error: unknown) => {
+        // Only a failure to serialise or write lands here: answer with a minimal JSON outcome if we still can.
+        log?.(`failed to answer ${req.method} ${req.url}: ${error instanceof Error ? error.message : String(error)}`);
+        if (!res.headersSent && !res.destroyed) {
+          const outcome = buildOperationOutcome('INTERNAL', 'The server could not write its response.');
+          const body = JSON.stringify(outcome);
+          res.writeHead(500, { 'Content-Type': contentTypeHeader({ format: 'json', mime: DEFAULT_MIME.json }), 'Content-Length': Buffer.byteLength(body) });
+          res.end(body);
+        } else if (!res.writableEnded) res.destroy();
+        return 500;
+      })
+      .then((status) => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        log?.(`${req.method} ${splitTarget(req.url).rawPath} ${status ?? 'client-gone'} ${ms.toFixed(1)}ms`);
+      })
+      .catch(() => undefined);
+  };
+}
+
+/** Compiles the profile validator on first use, so that starting a server stays instant. */
+function lazyValidator(): ConsentValidator {
+  let validator: ConsentValidator | undefined;
+  return {
+    check(consent) {
+      validator ??= consentValidator();
+      validator.check(consent);
+    },
+  };
+}
+
+export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<RunningServer> {
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  const server: Server = createServer(createRequestHandler(options));
+  // Node's own limits sit behind ours, so that a slow client normally gets our 408 OperationOutcome first.
+  server.requestTimeout = bodyTimeoutMs + 5_000;
+  server.headersTimeout = Math.min(bodyTimeoutMs + 5_000, 60_000);
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: options.baseUrl?.replace(/\/+$/, '') ?? `http://${shownHost}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

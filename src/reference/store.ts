@@ -1,0 +1,215 @@
+/**
+ * Storage of Consent versions behind an async interface, with an in-memory default.
+ * The store owns identity and versioning: it assigns the logical id (UUID v4), versionId ("1", "2", ...)
+ * and meta.lastUpdated, enforces one current Consent per duplicate key, and only ever appends versions.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { KeyedMutex } from './keyed-mutex.js';
+
+/** A FHIR resource as plain data (JSON shape). */
+export type ResourceData = { resourceType: string; [key: string]: unknown };
+
+export interface StoredVersion {
+  id: string;
+  versionId: string;
+  /** FHIR instant, also meta.lastUpdated of `resource`. */
+  lastUpdated: string;
+  /** The interaction that produced this version. */
+  method: 'POST' | 'PUT';
+  /** Patient reference of this version (used by search and type history). */
+  patient: string;
+  /** Store-wide insertion order, so that "newest first" is total even within one millisecond. */
+  sequence: number;
+  /** The resource with id and meta set; deeply frozen because history is never rewritten. */
+  resource: Readonly<ResourceData>;
+}
+
+/** What the server derives from a Consent before storing it. */
+export interface ConsentIndex {
+  patient: string;
+  /** Patient + policy + purpose: at most one current Consent may hold a given key. */
+  duplicateKey: string;
+}
+
+export type CreateResult = { outcome: 'created'; version: StoredVersion } | { outcome: 'duplicate'; existingId: string };
+
+export type UpdateResult =
+  | { outcome: 'updated'; version: StoredVersion }
+  | { outcome: 'not-found' }
+  | { outcome: 'precondition-failed'; currentVersionId: string }
+  | { outcome: 'duplicate'; existingId: string };
+
+export interface ConsentStore {
+  /** Atomically: refuse if a current Consent holds the same duplicate key, else store version 1 under a new id. */
+  create(resource: ResourceData, index: ConsentIndex): Promise<CreateResult>;
+  /**
+   * Atomically: refuse if `id` is unknown, if `expectedVersionId` is given and is not the current version,
+   * or if another Consent holds the new duplicate key; else append the next version.
+   */
+  update(id: string, resource: ResourceData, index: ConsentIndex, expectedVersionId?: string): Promise<UpdateResult>;
+  current(id: string): Promise<StoredVersion | undefined>;
+  version(id: string, versionId: string): Promise<StoredVersion | undefined>;
+  /** Every version of one Consent, newest first; undefined when the id is unknown. */
+  history(id: string): Promise<StoredVersion[] | undefined>;
+  /** Current versions matching all given criteria. */
+  findCurrent(criteria: { patient?: string; id?: string }): Promise<StoredVersion[]>;
+  /** Every version (of any Consent) whose patient is `patient`, newest first. */
+  historyForPatient(patient: string): Promise<StoredVersion[]>;
+}
+
+export interface MemoryStoreOptions {
+  /**
+   * Simulated I/O time between a store's read and its write, as a database would have. With it, two
+   * requests really do interleave inside one operation, which is what the locks below must survive.
+   */
+  latencyMs?: number;
+  now?: () => Date;
+  newId?: () => string;
+}
+
+interface Record {
+  versions: StoredVersion[];
+  duplicateKey: string;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+export class MemoryConsentStore implements ConsentStore {
+  private readonly records = new Map<string, Record>();
+  private readonly byKey = new Map<string, string>();
+  private readonly byPatient = new Map<string, Set<string>>();
+  /**
+   * Why a mutex although JavaScript is single-threaded: every operation is async, so a check
+   * ("no Consent has this key", "current version is 3") and the write that depends on it are separated
+   * by awaits (I/O in any real backend, `latencyMs` here). Without a lock, N concurrent creates would all
+   * pass the check before any of them writes, and concurrent If-Match updates would all see the same
+   * version and overwrite each other. Locks are per duplicate key and per id, so unrelated patients
+   * never wait for each other.
+   */
+  private readonly locks = new KeyedMutex();
+  private sequence = 0;
+  private readonly latencyMs: number;
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.latencyMs = options.latencyMs ?? 0;
+    this.now = options.now ?? (() => new Date());
+    this.newId = options.newId ?? randomUUID;
+  }
+
+  private async io(): Promise<void> {
+    if (this.latencyMs > 0) await delay(this.latencyMs);
+  }
+
+  private stamp(resource: ResourceData, id: string, versionId: string, lastUpdated: string): ResourceData {
+    const meta = (resource.meta && typeof resource.meta === 'object' ? resource.meta : {}) as { [k: string]: unknown };
+    // id first, then meta with versionId/lastUpdated first: the order FHIR JSON conventionally uses.
+    const { resourceType, id: _ignored, meta: _oldMeta, ...rest } = resource;
+    const { versionId: _v, lastUpdated: _l, ...metaRest } = meta;
+    return { resourceType, id, meta: { versionId, lastUpdated, ...metaRest }, ...rest };
+  }
+
+  private append(id: string, resource: ResourceData, index: ConsentIndex, method: 'POST' | 'PUT', versionNumber: number): StoredVersion {
+    const lastUpdated = this.now().toISOString();
+    const versionId = String(versionNumber);
+    const version: StoredVersion = deepFreeze({
+      id,
+      versionId,
+      lastUpdated,
+      method,
+      patient: index.patient,
+      sequence: ++this.sequence,
+      resource: this.stamp(structuredClone(resource), id, versionId, lastUpdated),
+    });
+    const record = this.records.get(id) ?? { versions: [], duplicateKey: index.duplicateKey };
+    if (record.duplicateKey !== index.duplicateKey && this.byKey.get(record.duplicateKey) === id) this.byKey.delete(record.duplicateKey);
+    record.duplicateKey = index.duplicateKey;
+    record.versions.push(version);
+    this.records.set(id, record);
+    this.byKey.set(index.duplicateKey, id);
+    const ids = this.byPatient.get(index.patient) ?? new Set<string>();
+    ids.add(id);
+    this.byPatient.set(index.patient, ids);
+    return version;
+  }
+
+  async create(resource: ResourceData, index: ConsentIndex): Promise<CreateResult> {
+    return this.locks.withLocks([`key:${index.duplicateKey}`], async () => {
+      const existingId = this.byKey.get(index.duplicateKey);
+      await this.io();
+      if (existingId !== undefined) return { outcome: 'duplicate', existingId };
+      const version = this.append(this.newId(), resource, index, 'POST', 1);
+      return { outcome: 'created', version };
+    });
+  }
+
+  async update(id: string, resource: ResourceData, index: ConsentIndex, expectedVersionId?: string): Promise<UpdateResult> {
+    const before = this.records.get(id);
+    // Lock the id and both the old and the new duplicate key, so a concurrent create cannot take either.
+    const keys = [`id:${id}`, `key:${index.duplicateKey}`, ...(before ? [`key:${before.duplicateKey}`] : [])];
+    const result = await this.locks.withLocks(keys, async (): Promise<UpdateResult | undefined> => {
+      const record = this.records.get(id);
+      // Another update changed this Consent's key between our first look and the lock: lock again.
+      if (record && record.duplicateKey !== before?.duplicateKey && record.duplicateKey !== index.duplicateKey) return undefined;
+      await this.io();
+      if (!record) return { outcome: 'not-found' } as const;
+      const current = record.versions[record.versions.length - 1]!;
+      if (expectedVersionId !== undefined && expectedVersionId !== current.versionId) {
+        return { outcome: 'precondition-failed', currentVersionId: current.versionId };
+      }
+      const holder = this.byKey.get(index.duplicateKey);
+      if (holder !== undefined && holder !== id) return { outcome: 'duplicate', existingId: holder };
+      const version = this.append(id, resource, index, 'PUT', record.versions.length + 1);
+      return { outcome: 'updated', version };
+    });
+    return result ?? this.update(id, resource, index, expectedVersionId);
+  }
+
+  async current(id: string): Promise<StoredVersion | undefined> {
+    await this.io();
+    const versions = this.records.get(id)?.versions;
+    return versions?.[versions.length - 1];
+  }
+
+  async version(id: string, versionId: string): Promise<StoredVersion | undefined> {
+    await this.io();
+    return this.records.get(id)?.versions.find((v) => v.versionId === versionId);
+  }
+
+  async history(id: string): Promise<StoredVersion[] | undefined> {
+    await this.io();
+    const versions = this.records.get(id)?.versions;
+    return versions ? [...versions].reverse() : undefined;
+  }
+
+  async findCurrent(criteria: { patient?: string; id?: string }): Promise<StoredVersion[]> {
+    await this.io();
+    const ids = criteria.id !== undefined ? [criteria.id] : criteria.patient !== undefined ? [...(this.byPatient.get(criteria.patient) ?? [])] : [...this.records.keys()];
+    const found: StoredVersion[] = [];
+    for (const id of ids) {
+      const versions = this.records.get(id)?.versions;
+      const current = versions?.[versions.length - 1];
+      if (!current) continue;
+      if (criteria.patient !== undefined && current.patient !== criteria.patient) continue;
+      found.push(current);
+    }
+    return found.sort((a, b) => a.sequence - b.sequence);
+  }
+
+  async historyForPatient(patient: string): Promise<StoredVersion[]> {
+    await this.io();
+    const found: StoredVersion[] = [];
+    for (const id of this.byPatient.get(patient) ?? []) {
+      for (const v of this.records.get(id)?.versions ?? []) if (v.patient === patient) found.push(v);
+    }
+    return found.sort((a, b) => b.sequence - a.sequence);
+  }
+}
