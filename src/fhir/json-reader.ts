@@ -14,6 +14,7 @@ type JsonObject = Record<string, unknown>;
 
 const POSITION = /at position (\d+)/;
 const FIRST_NON_SPACE = /\S/;
+const LINE_ENDS = /\r\n?/g;
 /**
  * JSON's rendering of XML comments (the DSTU2 convention, still in some of the guide's examples).
  * Comments are not content: they are dropped here as XML comments are dropped by the XML reader.
@@ -135,7 +136,8 @@ function readPrimitiveValue(value: unknown, slot: Slot, path: string): unknown {
   if (slot.isXhtml) {
     if (typeof value !== 'string') throw new FhirFormatError(path, `expected XHTML as a string, found ${describeJson(value)}`);
     checkXhtmlDiv(value, path);
-    return value;
+    // XML reads any CR or CRLF in markup as LF: the JSON form says so too, so both formats agree.
+    return value.includes('\r') ? value.replace(LINE_ENDS, '\n') : value;
   }
   const kind = slot.jsonKind ?? 'string';
   if (typeof value !== kind) {
