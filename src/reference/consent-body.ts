@@ -26,7 +26,8 @@ export async function readConsentBody(exchange: Exchange, context: ServerContext
   } catch (error) {
     if (error instanceof FhirFormatError) {
       const where = error.line !== undefined ? ` (line ${error.line}, column ${error.column})` : '';
-      if (error.path === DOCUMENT_PATH) {
+      // Syntax errors and a wrong root (unknown resource type, missing namespace) are about the message as a whole.
+      if (error.path === DOCUMENT_PATH || !error.path.includes('.')) {
         throw new ApiError('NOT_WELL_FORMED', `The body is not a well-formed FHIR ${declared.value.format.toUpperCase()} resource: ${error.reason}${where}.`);
       }
       throw new ApiError('INVALID_STU3', `The body is not valid FHIR STU3 at ${error.path}: ${error.reason}${where}.`, {

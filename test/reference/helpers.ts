@@ -80,3 +80,36 @@ export function expectValidConsent(resource: Resource): void {
   expect(resource.resourceType).toBe('Consent');
   expect(errorsOf(resource, PROFILES.consent)).toEqual([]);
 }
+
+export interface HttpResult {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+/** One real HTTP exchange with fetch; headers lower-cased. */
+export async function call(baseUrl: string, method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}): Promise<HttpResult> {
+  const res = await fetch(baseUrl + path, { method, headers: init.headers ?? {}, ...(init.body !== undefined ? { body: init.body } : {}) });
+  const headers: Record<string, string> = {};
+  res.headers.forEach((value, name) => (headers[name] = value));
+  return { status: res.status, headers, text: await res.text() };
+}
+
+/** POST a Consent in `format`, asking for the same format back. */
+export function postConsent(baseUrl: string, consent: Resource | string, format: Format, headers: Record<string, string> = {}): Promise<HttpResult> {
+  const text = typeof consent === 'string' ? consent : body(consent, format);
+  return call(baseUrl, 'POST', '/Consent', { headers: { 'content-type': MIME[format], accept: MIME[format], ...headers }, body: text });
+}
+
+export function putConsent(baseUrl: string, id: string, consent: Resource | string, format: Format, headers: Record<string, string> = {}): Promise<HttpResult> {
+  const text = typeof consent === 'string' ? consent : body(consent, format);
+  return call(baseUrl, 'PUT', `/Consent/${id}`, { headers: { 'content-type': MIME[format], accept: MIME[format], ...headers }, body: text });
+}
+
+/** Creates a Consent and returns its id and the stored resource. */
+export async function created(baseUrl: string, consent: Resource, format: Format = 'json'): Promise<{ id: string; resource: Resource; res: HttpResult }> {
+  const res = await postConsent(baseUrl, consent, format);
+  expect(res.status, res.text).toBe(201);
+  const resource = parseBody(res);
+  return { id: String(resource.id), resource, res };
+}
