@@ -159,15 +159,16 @@ export class MemoryConsentStore implements ConsentStore {
       const record = this.records.get(id);
       // Another update changed this Consent's key between our first look and the lock: lock again.
       if (record && record.duplicateKey !== before?.duplicateKey && record.duplicateKey !== index.duplicateKey) return undefined;
+      // Read what the write depends on, then "do I/O", then write: the lock keeps others out in between.
+      const current = record?.versions[record.versions.length - 1];
+      const holder = this.byKey.get(index.duplicateKey);
       await this.io();
-      if (!record) return { outcome: 'not-found' } as const;
-      const current = record.versions[record.versions.length - 1]!;
+      if (!record || !current) return { outcome: 'not-found' } as const;
       if (expectedVersionId !== undefined && expectedVersionId !== current.versionId) {
         return { outcome: 'precondition-failed', currentVersionId: current.versionId };
       }
-      const holder = this.byKey.get(index.duplicateKey);
       if (holder !== undefined && holder !== id) return { outcome: 'duplicate', existingId: holder };
-      const version = this.append(id, resource, index, 'PUT', record.versions.length + 1);
+      const version = this.append(id, resource, index, 'PUT', Number(current.versionId) + 1);
       return { outcome: 'updated', version };
     });
     return result ?? this.update(id, resource, index, expectedVersionId);

@@ -1,0 +1,94 @@
+/** Bodies that are too large, too slow or unlabelled, sent with raw node:http so nothing is tidied up on the way. */
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReferenceServer } from '../../src/reference/index.js';
+import type { RunningServer } from '../../src/reference/index.js';
+import { MIME, body, consentFor, expectOutcome } from './helpers.js';
+
+interface RawResult {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+/** Sends `chunks` with `gapMs` between them; resolves with the response, whenever it comes. */
+function raw(url: string, headers: Record<string, string | number>, chunks: Buffer[], gapMs = 0): Promise<RawResult> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${url}/Consent`, { method: 'POST', headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers as Record<string, string>, text }));
+    });
+    req.on('error', reject);
+    let i = 0;
+    const next = () => {
+      if (req.destroyed) return;
+      if (i === chunks.length) return void req.end();
+      req.write(chunks[i++]);
+      if (gapMs > 0) setTimeout(next, gapMs);
+      else next();
+    };
+    next();
+  });
+}
+
+let server: RunningServer;
+let small: RunningServer;
+beforeAll(async () => {
+  server = await startReferenceServer();
+  small = await startReferenceServer({ maxBodyBytes: 2048, bodyTimeoutMs: 300 });
+});
+afterAll(async () => {
+  await server.close();
+  await small.close();
+});
+
+describe('request body limits', () => {
+  it('refuses a body over the default 1 MiB: 413 too-costly INVALID_REQUEST_MESSAGE, and goes on serving', async () => {
+    const big = Buffer.alloc(1024 * 1024 + 1, 0x20);
+    const res = await raw(server.url, { 'content-type': MIME.json, accept: MIME.xml, 'content-length': big.length }, [big]);
+    expectOutcome(res, { status: 413, code: 'too-costly', details: 'INVALID_REQUEST_MESSAGE' }, 'xml');
+    const ok = await raw(server.url, { 'content-type': MIME.json }, [Buffer.from(body(consentFor(), 'json'))]);
+    expect(ok.status).toBe(201);
+  });
+
+  it('refuses a chunked body that grows past the configured limit', async () => {
+    const chunk = Buffer.alloc(1000, 0x20);
+    const res = await raw(small.url, { 'content-type': MIME.json, 'transfer-encoding': 'chunked' }, [chunk, chunk, chunk]);
+    expectOutcome(res, { status: 413, code: 'too-costly', details: 'INVALID_REQUEST_MESSAGE' }, 'json');
+  });
+
+  it('answers a body declared far over the limit at once, without reading it', async () => {
+    const res = await new Promise<RawResult>((resolve, reject) => {
+      const req = httpRequest(`${small.url}/Consent`, { method: 'POST', headers: { 'content-type': MIME.json, 'content-length': 50 * 1024 * 1024 } }, (r) => {
+        let text = '';
+        r.on('data', (c: Buffer) => (text += c.toString()));
+        r.on('end', () => resolve({ status: r.statusCode ?? 0, headers: r.headers as Record<string, string>, text }));
+      });
+      req.on('error', reject);
+      req.write(Buffer.alloc(100, 0x20));
+    });
+    expectOutcome(res, { status: 413, code: 'too-costly', details: 'INVALID_REQUEST_MESSAGE' }, 'json');
+    expect(res.headers.connection).toBe('close');
+  });
+
+  it('gives up on a body that trickles in too slowly: 408 timeout, as an OperationOutcome', async () => {
+    const text = Buffer.from(body(consentFor(), 'json'));
+    const pieces = Array.from({ length: 8 }, (_, i) => text.subarray((i * text.length) / 8, ((i + 1) * text.length) / 8));
+    const started = Date.now();
+    const res = await raw(small.url, { 'content-type': MIME.json, 'content-length': text.length }, pieces, 100);
+    expectOutcome(res, { status: 408, code: 'timeout', details: 'INVALID_REQUEST_MESSAGE' }, 'json');
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('refuses a body without Content-Type: 415 not-supported UNSUPPORTED_MEDIA_TYPE', async () => {
+    const res = await raw(server.url, { accept: MIME.xml }, [Buffer.from(body(consentFor(), 'json'))]);
+    expectOutcome(res, { status: 415, code: 'not-supported', details: 'UNSUPPORTED_MEDIA_TYPE' }, 'xml');
+  });
+
+  it('reads a body that is not UTF-8 text as a malformed message, not a crash', async () => {
+    const res = await raw(server.url, { 'content-type': MIME.xml }, [Buffer.from([0xff, 0xfe, 0x00, 0x3c, 0x00, 0x43])]);
+    expectOutcome(res, { status: 400, code: 'structure', details: 'MESSAGE_NOT_WELL_FORMED' }, 'xml');
+  });
+});
