@@ -8,9 +8,15 @@ import fc from 'fast-check';
 type Json = Record<string, unknown>;
 
 export interface ConsentOptions {
-  /** Characters FHIR.js writes wrongly (a literal tab in an attribute) are left out for the differential test. */
-  withTab: boolean;
+  /**
+   * Leave out what FHIR.js gets wrong (shown in differential.test.ts), for comparing with it:
+   * a tab in a value, an escaped entity such as "&amp;amp;" or whitespace-only text in the
+   * narrative, and items of a repeating primitive that have extensions but no value.
+   */
+  avoidFhirJsFaults: boolean;
 }
+
+const ESCAPED_REFERENCE = /&[#A-Za-z]/;
 
 function isXmlText(text: string): boolean {
   for (const char of text) {
@@ -22,12 +28,12 @@ function isXmlText(text: string): boolean {
 }
 
 function text(options: ConsentOptions): fc.Arbitrary<string> {
-  const special = ['&', '<', '>', '"', "'", '\n', '\r', ' ', 'é', '😀', '中文', '\u00a0', '&amp;', ']]>', ...(options.withTab ? ['\t'] : [])];
+  const special = ['&', '<', '>', '"', "'", '\n', '\r', ' ', 'é', '😀', '中文', '\u00a0', '&amp;', ']]>', ...(options.avoidFhirJsFaults ? [] : ['\t'])];
   const char = fc.oneof(fc.constantFrom(...special), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }));
   return fc
     .array(char, { minLength: 1, maxLength: 12 })
     .map((chars) => chars.join(''))
-    .filter((s) => isXmlText(s) && (options.withTab || !s.includes('\t')));
+    .filter((s) => isXmlText(s) && !(options.avoidFhirJsFaults && s.includes('\t')));
 }
 
 const id = fc.stringMatching(/^[A-Za-z0-9\-.]{1,20}$/);
@@ -52,7 +58,7 @@ function optional(entries: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<
   return fc.record(entries, { requiredKeys: [] }) as fc.Arbitrary<Json>;
 }
 
-export function consentArbitrary(options: ConsentOptions = { withTab: true }): fc.Arbitrary<Json> {
+export function consentArbitrary(options: ConsentOptions = { avoidFhirJsFaults: false }): fc.Arbitrary<Json> {
   const str = text(options);
   const coding = optional({ system: uri, code, display: str }).filter((c) => Object.keys(c).length > 0);
   const codeableConcept = optional({ coding: fc.array(coding, { minLength: 1, maxLength: 2 }), text: str }).filter((c) => Object.keys(c).length > 0);
@@ -76,12 +82,12 @@ export function consentArbitrary(options: ConsentOptions = { withTab: true }): f
   );
   const elementExtras = optional({ id, extension: fc.array(extension, { minLength: 1, maxLength: 2 }) }).filter((e) => Object.keys(e).length > 0);
   // XML reads a CR in markup as LF, so the JSON div is kept in that form (see equivalence-cases.json).
-  const narrative = str.filter((s) => !s.includes('\r')).map((s) => ({
+  const narrative = str.filter((s) => !s.includes('\r') && !(options.avoidFhirJsFaults && (ESCAPED_REFERENCE.test(s) || s.trim() === ''))).map((s) => ({
     status: 'generated',
     div: `<div xmlns="http://www.w3.org/1999/xhtml"><p>${s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</p></div>`,
   }));
   const profiles = fc.array(fc.option(elementExtras, { nil: null }), { minLength: 1, maxLength: 3 }).chain((extras) =>
-    fc.tuple(...extras.map((e) => (e === null ? uri : fc.option(uri, { nil: null })))).map((values) => {
+    fc.tuple(...extras.map((e) => (e === null || options.avoidFhirJsFaults ? uri : fc.option(uri, { nil: null })))).map((values) => {
       const profile = values as (string | null)[];
       const out: Json = {};
       if (profile.some((p) => p !== null)) out.profile = profile;
