@@ -1,0 +1,272 @@
+/**
+ * Custom ajv keywords for what plain JSON Schema cannot express: value set bindings, reference
+ * target types, choice types, FHIRPath invariants and nested resources; plus the annotation
+ * keywords (fhir*) the issue mapper reads. Each keyword reports a ready-made issue in its
+ * error's params so that the mapper needs no knowledge of the rule.
+ */
+import { _, Name, type Ajv2019 } from 'ajv/dist/2019.js';
+import type { ErrorObject, KeywordCxt } from 'ajv';
+
+import { isResourceType, model } from '../fhir/model/index.js';
+import { FAST_FORMS, fastFormFor, guardFor, resultHolds, type InvariantCompiler } from './invariants.js';
+import type { ChoiceGroup, InvariantSpec } from './schema-builder.js';
+import type { Terminology, ValueSetContent } from './terminology.js';
+import type { Severity } from './types.js';
+
+type Node = Record<string, unknown>;
+
+export interface IssueParams {
+  severity: Severity;
+  rule: string;
+  message: string;
+}
+
+/** An issue found by a custom keyword, `path` being a JSON pointer relative to the checked value. */
+export interface IssueAt extends IssueParams {
+  path: string;
+}
+
+/** What a custom keyword reports: its own issues, or the errors of a nested resource. */
+export type CheckResult = IssueAt[] | { nested: ErrorObject[] };
+
+/** Runs at validation time; returns undefined when the value passes (no allocation on success). */
+type Check = (data: unknown, root: unknown) => CheckResult | undefined;
+
+/** Validates a nested resource; returns its errors with instancePaths relative to the nested resource. */
+export type NestedValidator = (resource: Node) => ErrorObject[];
+
+export interface KeywordContext {
+  terminology: Terminology;
+  invariants: InvariantCompiler;
+  nested: NestedValidator;
+}
+
+
+const quote = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
+
+function listCodes(codes: Iterable<string>): string {
+  const all = [...codes];
+  return all.length > 12 ? `${all.slice(0, 12).join(', ')}, ...` : all.join(', ');
+}
+
+interface BindingSpec {
+  strength: 'required' | 'extensible' | 'preferred';
+  valueSet: string;
+  type: string;
+}
+
+function bindingChecker(spec: BindingSpec, content: ValueSetContent, terminology: Terminology): Check {
+  const severity: Severity = spec.strength === 'required' ? 'error' : 'warning';
+  const strength = `${spec.strength} binding to ${spec.valueSet}`;
+  /** Issues for one Coding; `fits` says whether it is a code of the value set. */
+  function coding(c: Node, path: string): { fits: boolean; issues: IssueAt[] } {
+    const system = c.system;
+    const code = c.code;
+    if (content.kind === 'system') {
+      if (system === content.system) return { fits: true, issues: [] };
+      return {
+        fits: false,
+        issues: [{ path: `${path}/system`,  severity, rule: 'binding', message: `The ${strength} expects codes from system ${content.system}, but the coding's system is ${quote(system ?? 'missing')}.` }],
+      };
+    }
+    if (typeof code !== 'string') return { fits: false, issues: [] };
+    const inSystem = typeof system === 'string' ? content.codes.get(system) : undefined;
+    if (!inSystem) {
+      const systems = [...content.codes.keys()].join(', ');
+      return {
+        fits: false,
+        issues: [{ path: `${path}/system`,  severity, rule: 'binding', message: `The ${strength} expects a coding from system ${systems}, but found system ${quote(system ?? 'missing')} (code ${quote(code)}).` }],
+      };
+    }
+    if (!inSystem.has(code)) {
+      return {
+        fits: false,
+        issues: [{ path: `${path}/code`,  severity, rule: 'binding', message: `Code ${quote(code)} is not in value set ${spec.valueSet} (${spec.strength} binding); expected one of ${listCodes(inSystem.keys())}.` }],
+      };
+    }
+    const expected = inSystem.get(code) ?? terminology.display(system as string, code);
+    if (typeof c.display === 'string' && expected !== undefined && c.display !== expected) {
+      return {
+        fits: true,
+        issues: [{ path: `${path}/display`,  severity: 'warning', rule: 'binding', message: `Display ${quote(c.display)} does not match the display ${quote(expected)} that ${system} gives code ${quote(code)}.` }],
+      };
+    }
+    return { fits: true, issues: [] };
+  }
+
+  const none = (issues: IssueAt[]): IssueAt[] | undefined => (issues.length ? issues : undefined);
+  /** The common case, without allocation: a code of the value set, with the code system's display if any. */
+  function codingPasses(c: unknown): boolean {
+    if (c === null || typeof c !== 'object') return false;
+    const { system, code, display } = c as Node;
+    if (content.kind === 'system') return system === content.system;
+    const codes = typeof system === 'string' ? content.codes.get(system) : undefined;
+    if (!codes || typeof code !== 'string' || !codes.has(code)) return false;
+    if (display === undefined) return true;
+    const expected = codes.get(code) ?? terminology.display(system as string, code);
+    return expected === undefined || expected === display;
+  }
+  function allPass(codings: unknown): boolean {
+    if (!Array.isArray(codings) || codings.length === 0) return false;
+    for (const c of codings) if (!codingPasses(c)) return false;
+    return true;
+  }
+  return (data: unknown): IssueAt[] | undefined => {
+    const path = '';
+    if (spec.type === 'Coding' ? codingPasses(data) : spec.type === 'CodeableConcept' && allPass((data as Node | null)?.coding)) return undefined;
+    if (spec.type === 'Coding') return data && typeof data === 'object' ? none(coding(data as Node, path).issues) : undefined;
+    if (spec.type === 'CodeableConcept') {
+      const codings = (data as Node | null)?.coding;
+      if (!Array.isArray(codings) || codings.length === 0) {
+        if (spec.strength !== 'required') return undefined;
+        return [{ path, severity, rule: 'binding', message: `The ${strength} needs a coding from the value set, but the CodeableConcept has none.` }];
+      }
+      const results = codings.map((c, i) => (c && typeof c === 'object' ? coding(c as Node, `${path}/coding/${i}`) : { fits: false, issues: [] }));
+      const fitting = results.filter((r) => r.fits);
+      return none((fitting.length ? fitting : results).flatMap((r) => r.issues));
+    }
+    // code, string or uri: the code alone, from any system of the value set.
+    if (typeof data !== 'string' || content.kind === 'system') return undefined;
+    for (const codes of content.codes.values()) if (codes.has(data)) return undefined;
+    const all = [...content.codes.values()].flatMap((m) => [...m.keys()]);
+    return [{ path, severity, rule: 'binding', message: `Code ${quote(data)} is not in value set ${spec.valueSet} (${spec.strength} binding); expected one of ${listCodes(all)}.` }];
+  };
+}
+
+const ID = /^[A-Za-z0-9\-.]{1,64}$/;
+const RESOURCE_TYPES = new Set(Object.keys(model.types).filter(isResourceType));
+
+/** `[base/]Type/id[/_history/vid]` -> Type, when Type is an STU3 resource type (relative or absolute RESTful URL). */
+function literalReferenceType(reference: string): string | undefined {
+  const parts = reference.split('/');
+  let end = parts.length;
+  if (end >= 4 && parts[end - 2] === '_history') end -= 2;
+  if (end < 2 || !ID.test(parts[end - 1]!)) return undefined;
+  const type = parts[end - 2]!;
+  if (end > 2 && !/^https?:$/.test(parts[0]!)) return undefined;
+  return RESOURCE_TYPES.has(type) ? type : undefined;
+}
+
+/** The resource type a reference points at, when it can be told from the reference alone or from contained. */
+function referencedType(reference: string, root: Node | undefined): string | undefined {
+  if (reference.startsWith('#')) {
+    const contained = root?.contained;
+    if (!Array.isArray(contained)) return undefined;
+    const hit = contained.find((r) => r && typeof r === 'object' && (r as Node).id === reference.slice(1)) as Node | undefined;
+    return typeof hit?.resourceType === 'string' ? hit.resourceType : undefined;
+  }
+  return literalReferenceType(reference);
+}
+
+/** The name ajv's generated code gives the data validation started from (ajv's names.rootData). */
+const ROOT_DATA = new Name('rootData');
+
+/**
+ * Registers a keyword whose check runs as one inline call in ajv's generated code: no context
+ * object is built per call, and a passing value costs one function call returning undefined.
+ */
+function addCheck(ajv: Ajv2019, keyword: string, type: 'object' | undefined, build: (schema: never) => Check | undefined): void {
+  ajv.addKeyword({
+    keyword,
+    ...(type ? { type } : {}),
+    error: { message: 'FHIR rule not met', params: ({ params }) => _`{result: ${params.result!}}` },
+    code(cxt: KeywordCxt) {
+      const check = build(cxt.schema as never);
+      if (!check) return;
+      const fn = cxt.gen.scopeValue('keyword', { ref: check });
+      const result = cxt.gen.const('fhirResult', _`${fn}(${cxt.data}, ${ROOT_DATA})`);
+      cxt.setParams({ result });
+      cxt.pass(_`${result} === undefined`);
+    },
+  });
+}
+
+export function addFhirKeywords(ajv: Ajv2019, ctx: KeywordContext): void {
+  // Annotations read by the issue mapper.
+  ajv.addVocabulary(['fhirContext', 'fhirElement', 'fhirType', 'fhirRule', 'fhirSlice']);
+
+  addCheck(ajv, 'fhirBinding', undefined, (spec: BindingSpec) => {
+    const content = ctx.terminology.resolve(spec.valueSet);
+    return content ? bindingChecker(spec, content, ctx.terminology) : undefined;
+  });
+
+  addCheck(ajv, 'fhirReference', 'object', (targets: string[]) => (data, root) => {
+    const reference = (data as Node).reference;
+    if (typeof reference !== 'string') return undefined;
+    const type = referencedType(reference, root as Node | undefined);
+    if (type === undefined || targets.includes(type)) return undefined;
+    return [{ path: '/reference', severity: 'error', rule: 'reference-type', message: `The reference must point to ${targets.join(' or ')}, but ${quote(reference)} points to ${type}.` }];
+  });
+
+  addCheck(ajv, 'fhirChoice', 'object', (groups: ChoiceGroup[]) => (data) => {
+    const node = data as Node;
+    let issues: IssueAt[] | undefined;
+    for (const g of groups) {
+      let count = 0;
+      for (const n of g.names) if (node[n] !== undefined || node[`_${n}`] !== undefined) count++;
+      if (count === 1 || (count === 0 && g.min === 0)) continue;
+      const found = g.names.filter((n) => node[n] !== undefined || node[`_${n}`] !== undefined);
+      (issues ??= []).push(
+        found.length > 1
+          ? { path: `/${found[1]}`, severity: 'error', rule: 'type', message: `${g.stem}[x] holds one value, but ${found.join(' and ')} are all present.` }
+          : { path: `/${g.stem}[x]`, severity: 'error', rule: 'cardinality', message: `${g.stem}[x] is required (cardinality ${g.min}..${g.max}; allowed: ${g.names.join(', ')}) but is missing.` },
+      );
+    }
+    return issues;
+  });
+
+  // ele-1 for a primitive written only as `_name`: it needs an extension (its id alone is not content).
+  const ele1 = FAST_FORMS['ele-1']!;
+  addCheck(ajv, 'fhirPrimitiveHasValue', 'object', (name: string) => (data) => {
+    const node = data as Node;
+    const element = node[`_${name}`];
+    if (node[name] !== undefined || (element !== null && typeof element === 'object' && ele1.holds(element as Node))) return undefined;
+    return [{ path: `/${name}`, severity: 'error', rule: 'invariant:ele-1', message: `All FHIR elements must have a @value or children (ele-1): ${name} has neither a value nor an extension.` }];
+  });
+
+  addCheck(ajv, 'fhirInvariants', 'object', (specs: InvariantSpec[]) => {
+    const checks = specs.map((spec) => {
+      const fast = fastFormFor(spec);
+      const guard = guardFor(spec);
+      const evaluate = fast ? undefined : ctx.invariants.compile(spec.base, spec.expression);
+      return (node: Node, root: unknown): true | IssueAt => {
+        let outcome: boolean | string;
+        if (fast) outcome = fast.holds(node);
+        else if (guard && !guard.mayFail(node)) outcome = true;
+        else {
+          try {
+            outcome = resultHolds(evaluate!(node, root));
+          } catch (e) {
+            outcome = `could not be evaluated: ${(e as Error).message}`;
+          }
+        }
+        if (outcome === true) return true;
+        return outcome === false
+          ? { path: '', severity: spec.severity, rule: `invariant:${spec.key}`, message: `${spec.human} (${spec.key}: ${spec.expression}) is not satisfied.` }
+          : { path: '', severity: 'warning', rule: `invariant:${spec.key}`, message: `Invariant ${spec.key} (${spec.expression}) ${outcome}.` };
+      };
+    });
+    return (data, root) => {
+      let issues: IssueAt[] | undefined;
+      for (const check of checks) {
+        const r = check(data as Node, root);
+        if (r !== true) (issues ??= []).push(r);
+      }
+      return issues;
+    };
+  });
+
+  addCheck(ajv, 'fhirResource', 'object', () => (data) => {
+    const nested = ctx.nested(data as Node);
+    return nested.length ? { nested } : undefined;
+  });
+
+  addCheck(ajv, 'fhirUnslicedExtension', 'object', (urls: string[]) => (data) => [
+    {
+      path: '',
+      severity: 'information',
+      rule: 'slice',
+      message: `Extension ${quote((data as Node).url)} matches no slice of this element (slices: ${urls.join(', ')}); open slicing allows it, so it was checked against base Extension only.`,
+    },
+  ]);
+}

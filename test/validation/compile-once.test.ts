@@ -1,0 +1,49 @@
+/** Profiles and invariants are compiled once, when the validator is created; validating compiles nothing. */
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import fhirpath from 'fhirpath';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createValidator, PROFILES } from '../../src/validation/index.js';
+import { applyPatch, readResource } from './support.js';
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('compilation', () => {
+  it('compiles each profile once and nothing while validating 1000 resources', () => {
+    const schemaCompile = vi.spyOn(Ajv2019.prototype, 'compile');
+    const fhirpathCompile = vi.spyOn(fhirpath, 'compile');
+    const validator = createValidator();
+    const compiledSchemas = schemaCompile.mock.calls.length;
+    const compiledExpressions = fhirpathCompile.mock.calls.length;
+    // Two profiles plus the base schemas of Bundle, OperationOutcome and Consent.
+    expect(compiledSchemas).toBe(validator.profiles().length + 3);
+    expect(validator.schemaCompilations()).toBe(compiledSchemas);
+    expect(compiledExpressions).toBe(validator.invariantCompilations());
+    expect(compiledExpressions).toBeGreaterThan(0);
+
+    const consent = readResource('fixtures/consent/Consent-Example-1.json');
+    const localReference = applyPatch(consent, [{ op: 'replace', path: '/consentingParty/0/reference', value: '#p1' }]);
+    const outcome = readResource('test/validation/guide-examples/Spine-OperationOutcome-1-Example-1.json');
+    const bundle = readResource('test/validation/guide-examples/NDOP-Bundle-Searchset-Example-2.json');
+    let issues = 0;
+    for (let i = 0; i < 250; i++) {
+      issues += validator.validate(consent, PROFILES.consent).length;
+      issues += validator.validate(localReference, PROFILES.consent).length; // needs fhirpath (ref-1)
+      issues += validator.validate(outcome, PROFILES.operationOutcome).length;
+      issues += validator.validate(bundle).length;
+    }
+    expect(issues).toBeGreaterThan(0);
+    expect(schemaCompile.mock.calls.length).toBe(compiledSchemas);
+    expect(fhirpathCompile.mock.calls.length).toBe(compiledExpressions);
+  });
+
+  it('compiles a base resource type first met in a nested resource once', () => {
+    const validator = createValidator();
+    const before = validator.schemaCompilations();
+    const withPatient = applyPatch(readResource('fixtures/consent/Consent-Example-1.json'), [
+      { op: 'add', path: '/contained', value: [{ resourceType: 'Patient', id: 'p1' }] },
+      { op: 'replace', path: '/consentingParty/0/reference', value: '#p1' },
+    ]);
+    for (let i = 0; i < 100; i++) validator.validate(withPatient);
+    expect(validator.schemaCompilations()).toBe(before + 1);
+  });
+});
