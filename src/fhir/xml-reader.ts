@@ -35,6 +35,8 @@ const parser = new XMLParser({
   processEntities: false,
   htmlEntities: false,
   stopNodes: ['*.div'],
+  // Callbacks get the path matcher rather than a path string built for every tag (faster).
+  jPath: false,
 });
 
 /** Namespaces in scope: the default one and, only when a document uses them, prefixes. */
