@@ -6,7 +6,6 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serializeResource } from '../fhir/index.js';
 import { contentTypeHeader, DEFAULT_MIME, negotiateResponse, requestBodyFormat } from '../fhir/mime.js';
 import type { MediaChoice } from '../fhir/mime.js';
 import { DEFAULT_CONSENT_RULES } from './consent-rules.js';
@@ -24,6 +23,7 @@ import { ApiError, buildOperationOutcome } from './outcome.js';
 import { ClientGoneError, parseQuery, pathSegments, splitTarget } from './request-io.js';
 import type { QueryParams } from './request-io.js';
 import { route } from './router.js';
+import { serializeForWire } from './wire.js';
 import type { RoutedInteraction } from './router.js';
 import { MemoryConsentStore } from './store.js';
 import type { ConsentStore } from './store.js';
@@ -103,7 +103,7 @@ function errorResult(error: ApiError): FhirResult {
 
 function write(res: ServerResponse, result: FhirResult, media: MediaChoice): void {
   let body = '';
-  if (result.resource) body = serializeResource(result.resource, media.format);
+  if (result.resource) body = serializeForWire(result.resource, media.format);
   const headers: Record<string, string | number> = { ...result.headers };
   if (result.resource) headers['Content-Type'] = contentTypeHeader(media);
   headers['Content-Length'] = Buffer.byteLength(body);

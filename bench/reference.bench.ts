@@ -1,0 +1,124 @@
+/**
+ * Requests per second of the reference server for search and for create (autocannon, loopback),
+ * against a bare node:http server answering a fixed searchset Bundle, all measured in this run.
+ * Each server runs in its own child process (this file with --serve), so the load generator and the
+ * server under test do not share a core. Target: each rate at least 40% of the bare server's.
+ *
+ *   npx tsx bench/reference.bench.ts            (BENCH_SECONDS=5, BENCH_CONNECTIONS=10 by default)
+ */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { completeNhsNumber } from '../src/fhir/nhs-number.js';
+import { startReferenceServer } from '../src/reference/index.js';
+
+const TARGET_RATIO = 0.4;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const PDS = 'https://demographics.spineservices.nhs.uk/STU3/Patient/';
+const FIXTURE_PATIENT = `${PDS}6105551234`;
+const template = readFileSync(new URL('../fixtures/consent/Consent-Example-1.json', import.meta.url), 'utf8');
+
+/** Consent-Example-1 for the n-th synthetic patient of the 999 range, as a JSON body. */
+function consentBody(n: number): string {
+  for (let serial = n; ; serial += 1_000_000) {
+    const nhs = completeNhsNumber(`9${String(serial % 100_000_000).padStart(8, '0')}`);
+    if (nhs) return template.replaceAll(FIXTURE_PATIENT, PDS + nhs);
+    n += 1;
+  }
+}
+
+async function serve(kind: string): Promise<void> {
+  if (kind === 'reference') {
+    const server = await startReferenceServer({ port: 0 });
+    process.send?.({ url: server.url });
+    return;
+  }
+  // The baseline: the cheapest possible answer with the same bytes a search returns.
+  const bundle = process.env.BENCH_BUNDLE ?? '{}';
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/fhir+json; charset=utf-8', 'Content-Length': Buffer.byteLength(bundle) });
+    res.end(bundle);
+  });
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.address() as { port: number };
+    process.send?.({ url: `http://127.0.0.1:${address.port}` });
+  });
+}
+
+function spawnServer(kind: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', kind], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env } });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m: { url: string }) => resolve({ url: m.url, child }));
+    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
+  });
+}
+
+interface Rate {
+  name: string;
+  rps: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function measure(name: string, options: autocannon.Options): Promise<Rate> {
+  const result = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options });
+  return { name, rps: result.requests.average, non2xx: result.non2xx, errors: result.errors + result.timeouts };
+}
+
+async function run(): Promise<number> {
+  const reference = await spawnServer('reference');
+  const patient = `${PDS}9990000018`;
+  // One stored Consent so that search returns a one-entry Bundle; it also warms up the validator.
+  const made = await fetch(`${reference.url}/Consent`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: template.replaceAll(FIXTURE_PATIENT, patient) });
+  if (made.status !== 201) throw new Error(`warm-up create failed: ${made.status} ${await made.text()}`);
+  const searchPath = `/Consent?patient=${patient}`;
+  const bundle = await (await fetch(reference.url + searchPath)).text();
+  const bare = await spawnServer('bare', { BENCH_BUNDLE: bundle });
+
+  let counter = 1_000;
+  const rates: Rate[] = [];
+  try {
+    rates.push(await measure('bare node:http, fixed Bundle', { url: bare.url + searchPath }));
+    rates.push(await measure('reference search', { url: reference.url + searchPath }));
+    rates.push(
+      await measure('reference create', {
+        url: reference.url,
+        requests: [
+          {
+            method: 'POST',
+            path: '/Consent',
+            headers: { 'content-type': 'application/fhir+json', accept: 'application/fhir+json' },
+            // A new patient for every request, or all but the first would be duplicates.
+            setupRequest: (request) => ({ ...request, body: consentBody(counter++) }),
+          },
+        ],
+      }),
+    );
+  } finally {
+    reference.child.kill();
+    bare.child.kill();
+  }
+
+  const cpus = os.cpus();
+  console.log(`machine: ${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${os.platform()} ${os.release()}`);
+  console.log(`load: autocannon, ${CONNECTIONS} connections, ${SECONDS} s per measurement, loopback`);
+  const baseline = rates[0]!.rps;
+  let failed = 0;
+  for (const rate of rates) {
+    const ratio = rate.rps / baseline;
+    const verdict = rate === rates[0] ? 'baseline' : ratio >= TARGET_RATIO ? `ok (target ${TARGET_RATIO * 100}%)` : `BELOW TARGET ${TARGET_RATIO * 100}%`;
+    if (rate !== rates[0] && ratio < TARGET_RATIO) failed++;
+    if (rate.non2xx > 0 || rate.errors > 0) failed++;
+    console.log(`${rate.name.padEnd(30)} ${rate.rps.toFixed(0).padStart(7)} req/s  ${(ratio * 100).toFixed(1).padStart(5)}% of bare  non-2xx ${rate.non2xx}  errors ${rate.errors}  ${verdict}`);
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+const serveIndex = process.argv.indexOf('--serve');
+if (serveIndex >= 0) await serve(process.argv[serveIndex + 1] ?? 'bare');
+else process.exit(await run());
