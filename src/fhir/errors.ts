@@ -51,3 +51,18 @@ export function describeJson(value: unknown): string {
       return typeof value;
   }
 }
+
+/**
+ * Runs a recursive walk, turning a stack overflow on absurdly deep input (nested extensions
+ * thousands deep) into a FhirFormatError rather than a crash.
+ */
+export function withDepthGuard<T>(walk: () => T): T {
+  try {
+    return walk();
+  } catch (error) {
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      throw new FhirFormatError(DOCUMENT_PATH, 'the document is nested too deeply to process');
+    }
+    throw error;
+  }
+}

@@ -4,7 +4,7 @@
  * (array or single, object or primitive, JSON type of the primitive), and the result is rebuilt
  * in the model's definition order.
  */
-import { DOCUMENT_PATH, FhirFormatError, describeJson, positionOf } from './errors.js';
+import { DOCUMENT_PATH, FhirFormatError, describeJson, positionOf, withDepthGuard } from './errors.js';
 import { isResourceType } from './model/index.js';
 import type { Resource } from './resource.js';
 import { slotsOf, type Slot } from './slots.js';
@@ -50,7 +50,7 @@ export function parseJson(text: string): Resource {
     const where = position ? ` at line ${position.line}, column ${position.column}` : '';
     throw new FhirFormatError(DOCUMENT_PATH, `malformed JSON${where}: ${message}`, position);
   }
-  return normaliseResource(value, undefined);
+  return withDepthGuard(() => normaliseResource(value, undefined));
 }
 
 function isObject(value: unknown): value is JsonObject {

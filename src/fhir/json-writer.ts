@@ -1,7 +1,8 @@
 /** Resource → FHIR JSON text, checked against the model and in its definition order. */
+import { withDepthGuard } from './errors.js';
 import { normaliseResource } from './json-reader.js';
 import type { Resource, SerializeOptions } from './resource.js';
 
 export function toJson(resource: Resource, options?: SerializeOptions): string {
-  return JSON.stringify(normaliseResource(resource, undefined), null, options?.pretty === true ? 2 : undefined);
+  return withDepthGuard(() => JSON.stringify(normaliseResource(resource, undefined), null, options?.pretty === true ? 2 : undefined));
 }

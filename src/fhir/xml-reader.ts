@@ -3,7 +3,7 @@
  * maps that tree onto the STU3 model, refusing anything the model does not account for.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { DOCUMENT_PATH, FhirFormatError, positionOf } from './errors.js';
+import { DOCUMENT_PATH, FhirFormatError, positionOf, withDepthGuard } from './errors.js';
 import { isResourceType } from './model/index.js';
 import { FHIR_NAMESPACE, XHTML_NAMESPACE, type Resource } from './resource.js';
 import { slotsOf, type Slot } from './slots.js';
@@ -62,13 +62,19 @@ export function parseXml(text: string): Resource {
     const position = positionOf(text, last + 1);
     throw new FhirFormatError(DOCUMENT_PATH, `malformed XML at line ${position.line}, column ${position.column}: text after the root element`, position);
   }
-  const tree = parser.parse(text) as Record<string, unknown>;
+  let tree: Record<string, unknown>;
+  try {
+    tree = parser.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    // The validator has passed the text; what the parser still refuses (reserved names, nesting limits) is reported alike.
+    throw new FhirFormatError(DOCUMENT_PATH, `malformed XML: ${(error as Error).message}`);
+  }
   const roots = Object.keys(tree);
   if (roots.length !== 1) throw new FhirFormatError(DOCUMENT_PATH, `malformed XML: expected one root element, found ${roots.length}`);
   const rootName = roots[0]!;
   const root = tree[rootName];
   if (Array.isArray(root)) throw new FhirFormatError(DOCUMENT_PATH, `malformed XML: expected one root element, found several <${rootName}>`);
-  return readResource(rootName, root as XmlNode, undefined, EMPTY_SCOPE);
+  return withDepthGuard(() => readResource(rootName, root as XmlNode, undefined, EMPTY_SCOPE));
 }
 
 /** The namespace scope inside an element, given its attributes. */

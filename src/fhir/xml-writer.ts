@@ -3,6 +3,7 @@
  * Extension.url as attributes, primitives as value attributes, nested resources wrapped in their
  * element, and the narrative div as markup.
  */
+import { withDepthGuard } from './errors.js';
 import { normaliseResource } from './json-reader.js';
 import { FHIR_NAMESPACE, type Resource, type SerializeOptions } from './resource.js';
 import { slotsOf, type Slot } from './slots.js';
@@ -11,10 +12,12 @@ import { escapeXml } from './xml-text.js';
 type JsonObject = Record<string, unknown>;
 
 export function toXml(resource: Resource, options?: SerializeOptions): string {
-  const checked = normaliseResource(resource, undefined);
-  const writer = new XmlWriter(options?.pretty === true);
-  writer.resource(checked, checked.resourceType, 0, ` xmlns="${FHIR_NAMESPACE}"`);
-  return writer.out;
+  return withDepthGuard(() => {
+    const checked = normaliseResource(resource, undefined);
+    const writer = new XmlWriter(options?.pretty === true);
+    writer.resource(checked, checked.resourceType, 0, ` xmlns="${FHIR_NAMESPACE}"`);
+    return writer.out;
+  });
 }
 
 class XmlWriter {

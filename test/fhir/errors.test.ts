@@ -44,4 +44,15 @@ describe('codec errors', () => {
     expect(error.message).toBe(`${c.path}: ${error.reason}`);
     expect(error.name).toBe('FhirFormatError');
   });
+
+  it('absurdly deep nesting is a FhirFormatError, not a crash', () => {
+    const depth = 20_000;
+    const json = `{"resourceType":"Consent","extension":[${'{"url":"u","extension":['.repeat(depth)}{"url":"u","valueString":"x"}${']}'.repeat(depth)}]}`;
+    const xml = `<Consent xmlns="http://hl7.org/fhir">${'<extension url="u">'.repeat(depth)}${'</extension>'.repeat(depth)}</Consent>`;
+    for (const run of [() => parseJson(json), () => parseXml(xml)]) {
+      const error = failure(run);
+      expect(error.path).toBe('(document)');
+      expect(error.reason).toMatch(/nested too deeply|Maximum nested tags/);
+    }
+  });
 });
