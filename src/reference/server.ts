@@ -3,7 +3,8 @@
  * Every failure, expected (ApiError) or not, becomes a Spine-OperationOutcome-1 in the negotiated
  * format; nothing a client sends can crash the process or leave a request unanswered.
  */
-import { createServer } from 'node:http';
+import { createServer, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { contentTypeHeader, DEFAULT_MIME, negotiateResponse, requestBodyFormat } from '../fhir/mime.js';
@@ -181,6 +182,29 @@ export function createRequestHandler(options: ReferenceServerOptions = {}): (req
   };
 }
 
+/**
+ * Requests Node cannot parse (bad request line, oversized headers, header timeout) never reach the
+ * handler; they still get an OperationOutcome (JSON: nothing could be negotiated) before the socket closes.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const problem =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new ApiError('HEADERS_TOO_LARGE', 'The request headers are larger than the server accepts.')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new ApiError('BODY_TIMEOUT', 'The request did not arrive in time.')
+        : new ApiError('HTTP_MALFORMED', `The request is not valid HTTP/1.1 (${error.code ?? error.message}).`);
+  const body = JSON.stringify(buildOperationOutcome(problem.key, problem.diagnostics));
+  const reason = STATUS_CODES[problem.status] ?? 'Error';
+  socket.end(
+    `HTTP/1.1 ${problem.status} ${reason}\r\nContent-Type: ${contentTypeHeader({ format: 'json', mime: DEFAULT_MIME.json })}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 /** Compiles the profile validator on first use, so that starting a server stays instant. */
 function lazyValidator(): ConsentValidator {
   let validator: ConsentValidator | undefined;
@@ -198,6 +222,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   // Node's own limits sit behind ours, so that a slow client normally gets our 408 OperationOutcome first.
   server.requestTimeout = bodyTimeoutMs + 5_000;
   server.headersTimeout = Math.min(bodyTimeoutMs + 5_000, 60_000);
+  server.on('clientError', answerClientError);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

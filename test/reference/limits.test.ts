@@ -92,3 +92,35 @@ describe('request body limits', () => {
     expectOutcome(res, { status: 400, code: 'structure', details: 'MESSAGE_NOT_WELL_FORMED' }, 'xml');
   });
 });
+
+describe('requests Node itself cannot parse', () => {
+  async function rawSocket(url: string, bytes: string): Promise<string> {
+    const { connect } = await import('node:net');
+    const { port } = new URL(url);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write(bytes));
+      let text = '';
+      socket.on('data', (c: Buffer) => (text += c.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+  }
+
+  function asResult(response: string): RawResult {
+    const [head, ...rest] = response.split('\r\n\r\n');
+    const [statusLine, ...lines] = head!.split('\r\n');
+    const headers: Record<string, string> = {};
+    for (const line of lines) headers[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
+    return { status: Number(statusLine!.split(' ')[1]), headers, text: rest.join('\r\n\r\n') };
+  }
+
+  it('a garbage request line gets 400 invalid BAD_REQUEST as an OperationOutcome', async () => {
+    const res = asResult(await rawSocket(server.url, 'HELLO THERE\r\n\r\n'));
+    expectOutcome(res, { status: 400, code: 'invalid', details: 'BAD_REQUEST' }, 'json');
+  });
+
+  it('oversized headers get 431 too-costly INVALID_REQUEST_MESSAGE', async () => {
+    const res = asResult(await rawSocket(server.url, `GET /metadata HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+    expectOutcome(res, { status: 431, code: 'too-costly', details: 'INVALID_REQUEST_MESSAGE' }, 'json');
+  });
+});
