@@ -124,3 +124,16 @@ describe('requests Node itself cannot parse', () => {
     expectOutcome(res, { status: 431, code: 'too-costly', details: 'INVALID_REQUEST_MESSAGE' }, 'json');
   });
 });
+
+describe('absurd nesting', () => {
+  it.each([
+    // JSON.parse copes with the depth; the codec then refuses the shape.
+    ['json', `{"resourceType":"Consent","extension":${'['.repeat(200_000)}${']'.repeat(200_000)}}`, 'INVALID_RESOURCE'],
+    // The XML parser refuses the depth itself.
+    ['xml', `<Consent xmlns="http://hl7.org/fhir">${'<extension url="x">'.repeat(30_000)}${'</extension>'.repeat(30_000)}</Consent>`, 'MESSAGE_NOT_WELL_FORMED'],
+  ] as const)('a deeply nested %s body is refused with 400, not a crash', async (format, text, details) => {
+    const res = await raw(server.url, { 'content-type': MIME[format], accept: MIME[format] }, [Buffer.from(text)]);
+    expectOutcome(res, { status: 400, code: 'structure', details }, format);
+    expect((await raw(server.url, { 'content-type': MIME.json }, [Buffer.from(body(consentFor(), 'json'))])).status).toBe(201);
+  });
+});
