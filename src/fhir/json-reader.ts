@@ -7,7 +7,7 @@
 import { DOCUMENT_PATH, FhirFormatError, describeJson, positionOf, withDepthGuard } from './errors.js';
 import { isResourceType } from './model/index.js';
 import type { Resource } from './resource.js';
-import { slotsOf, type Slot } from './slots.js';
+import { checkChoice, slotsOf, type Slot } from './slots.js';
 import { checkXhtmlDiv } from './xhtml.js';
 
 type JsonObject = Record<string, unknown>;
@@ -84,6 +84,7 @@ interface Entry {
 function readElementObject(obj: JsonObject, context: string, path: string, kind: 'resource' | 'element' | 'primitive'): JsonObject {
   const slots = slotsOf(context);
   const entries: Entry[] = [];
+  let choices: Map<string, string> | undefined;
   for (const key in obj) {
     if (kind === 'resource' && key === 'resourceType') continue;
     if (key === FHIR_COMMENTS) {
@@ -96,6 +97,7 @@ function readElementObject(obj: JsonObject, context: string, path: string, kind:
     if (!slot || (underscore && (!slot.isPrimitive || slot.xmlAttr || slot.isXhtml))) {
       throw new FhirFormatError(`${path}.${key}`, `unknown element (STU3 ${context} has no "${key}")`);
     }
+    if (slot.choice !== undefined) choices = checkChoice(choices, slot, path);
     // A primitive's value and its `_` partner are read together, when the first of the two is met.
     if (slot.isPrimitive && !slot.xmlAttr && !slot.isXhtml) {
       if (underscore && obj[name] !== undefined) continue;

@@ -2,6 +2,7 @@
  * Per-context lookup of the children the codec may meet, built once per context from the model:
  * definition order (for output), XML attribute or element, and how a primitive is typed in JSON.
  */
+import { FhirFormatError } from './errors.js';
 import { childrenOf, primitiveDef, type ChildInfo, type JsonPrimitiveKind } from './model/index.js';
 
 export interface Slot {
@@ -24,6 +25,8 @@ export interface Slot {
   context: string | undefined;
   /** Context of a primitive's id/extension (the primitive type itself). */
   primitiveContext: string | undefined;
+  /** For one type of a choice element (valueString of value[x]): the choice's name stem, e.g. "value". */
+  choice: string | undefined;
 }
 
 const slotsByContext = new Map<string, Map<string, Slot>>();
@@ -56,6 +59,7 @@ function slotFor(info: ChildInfo, order: number): Slot {
     numberPattern: info.isPrimitive ? numberPatternFor(info.type) : undefined,
     context: info.context,
     primitiveContext: info.isPrimitive ? info.type : undefined,
+    choice: info.def.path.endsWith('[x]') ? info.def.path.slice(info.def.path.lastIndexOf('.') + 1, -3) : undefined,
   };
 }
 
@@ -67,4 +71,17 @@ export function slotsOf(context: string): Map<string, Slot> {
     slotsByContext.set(context, slots);
   }
   return slots;
+}
+
+/**
+ * Remembers which type a choice element was given in, so a second one (valueString and
+ * valueBoolean in one extension) is refused: a choice element holds one value.
+ */
+export function checkChoice(seen: Map<string, string> | undefined, slot: Slot, path: string): Map<string, string> | undefined {
+  if (slot.choice === undefined) return seen;
+  const earlier = seen?.get(slot.choice);
+  if (earlier !== undefined && earlier !== slot.name) {
+    throw new FhirFormatError(`${path}.${slot.name}`, `${slot.choice}[x] is given twice (${earlier} and ${slot.name}); STU3 allows one`);
+  }
+  return (seen ?? new Map<string, string>()).set(slot.choice, slot.name);
 }

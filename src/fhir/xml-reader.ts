@@ -6,7 +6,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { DOCUMENT_PATH, FhirFormatError, positionOf, withDepthGuard } from './errors.js';
 import { isResourceType } from './model/index.js';
 import { FHIR_NAMESPACE, XHTML_NAMESPACE, type Resource } from './resource.js';
-import { slotsOf, type Slot } from './slots.js';
+import { checkChoice, slotsOf, type Slot } from './slots.js';
 import { decodeAttribute, escapeXml, isWhitespace } from './xml-text.js';
 
 type XmlNode = string | XmlElement;
@@ -149,6 +149,7 @@ function readChildren(node: XmlNode, context: string, path: string, scope: Scope
     return out;
   }
   const slots = slotsOf(context);
+  let choices: Map<string, string> | undefined;
   for (const key in node) {
     if (key === TEXT) {
       checkText(node, path);
@@ -170,6 +171,11 @@ function readChildren(node: XmlNode, context: string, path: string, scope: Scope
     const slot = slots.get(name);
     const childPath = `${path}.${name}`;
     if (!slot || slot.xmlAttr) throw new FhirFormatError(childPath, `unknown element (STU3 ${context} has no element "${name}")`);
+    if (slot.choice !== undefined) choices = checkChoice(choices, slot, path);
+    // The parser groups siblings by tag as written: <status> and <f:status> arrive apart.
+    if (out[name] !== undefined || out[`_${name}`] !== undefined) {
+      throw new FhirFormatError(childPath, `element is written with two different namespace prefixes; write all <${name}> elements alike`);
+    }
     if (Array.isArray(value)) {
       if (!slot.isArray) throw new FhirFormatError(childPath, `element repeats ${value.length} times but STU3 allows at most one`);
       // Namespaces of the second and later siblings are checked as they are read.
