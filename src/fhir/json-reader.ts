@@ -5,6 +5,7 @@
  * in the model's definition order.
  */
 import { DOCUMENT_PATH, FhirFormatError, describeJson, positionOf, withDepthGuard } from './errors.js';
+import { repeatedProperty } from './json-duplicates.js';
 import { isResourceType } from './model/index.js';
 import type { Resource } from './resource.js';
 import { checkChoice, slotsOf, type Slot } from './slots.js';
@@ -50,7 +51,12 @@ export function parseJson(text: string): Resource {
     const where = position ? ` at line ${position.line}, column ${position.column}` : '';
     throw new FhirFormatError(DOCUMENT_PATH, `malformed JSON${where}: ${message}`, position);
   }
-  return withDepthGuard(() => normaliseResource(value, undefined));
+  const resource = withDepthGuard(() => normaliseResource(value, undefined));
+  const repeated = repeatedProperty(text, resource.resourceType);
+  if (repeated) {
+    throw new FhirFormatError(repeated.path, 'property appears twice in one object (JSON.parse would keep only the last)', positionOf(text, repeated.offset));
+  }
+  return resource;
 }
 
 function isObject(value: unknown): value is JsonObject {
