@@ -127,7 +127,8 @@ export class MemoryConsentStore implements ConsentStore {
       method,
       patient: index.patient,
       sequence: ++this.sequence,
-      resource: this.stamp(structuredClone(resource), id, versionId, lastUpdated),
+      // The store takes ownership of `resource` (callers hand over freshly parsed data): no copy, frozen in place.
+      resource: this.stamp(resource, id, versionId, lastUpdated),
     });
     const record = this.records.get(id) ?? { versions: [], duplicateKey: index.duplicateKey };
     if (record.duplicateKey !== index.duplicateKey && this.byKey.get(record.duplicateKey) === id) this.byKey.delete(record.duplicateKey);
