@@ -9,7 +9,7 @@ import type { ErrorObject, KeywordCxt } from 'ajv';
 
 import { isResourceType, model } from '../fhir/model/index.js';
 import { FAST_FORMS, fastFormFor, guardFor, resultHolds, type InvariantCompiler } from './invariants.js';
-import type { ChoiceGroup, InvariantSpec } from './schema-builder.js';
+import type { BindingSpec, ChoiceGroup, FhirChecks, InvariantSpec } from './schema-builder.js';
 import type { Terminology, ValueSetContent } from './terminology.js';
 import type { Severity } from './types.js';
 
@@ -49,11 +49,6 @@ function listCodes(codes: Iterable<string>): string {
   return all.length > 12 ? `${all.slice(0, 12).join(', ')}, ...` : all.join(', ');
 }
 
-interface BindingSpec {
-  strength: 'required' | 'extensible' | 'preferred';
-  valueSet: string;
-  type: string;
-}
 
 function bindingChecker(spec: BindingSpec, content: ValueSetContent, terminology: Terminology): Check {
   const severity: Severity = spec.strength === 'required' ? 'error' : 'warning';
@@ -95,6 +90,7 @@ function bindingChecker(spec: BindingSpec, content: ValueSetContent, terminology
   }
 
   const none = (issues: IssueAt[]): IssueAt[] | undefined => (issues.length ? issues : undefined);
+  const allCodes = content.kind === 'expansion' ? new Set([...content.codes.values()].flatMap((m) => [...m.keys()])) : undefined;
   /** The common case, without allocation: a code of the value set, with the code system's display if any. */
   function codingPasses(c: unknown): boolean {
     if (c === null || typeof c !== 'object') return false;
@@ -126,24 +122,36 @@ function bindingChecker(spec: BindingSpec, content: ValueSetContent, terminology
       return none((fitting.length ? fitting : results).flatMap((r) => r.issues));
     }
     // code, string or uri: the code alone, from any system of the value set.
-    if (typeof data !== 'string' || content.kind === 'system') return undefined;
-    for (const codes of content.codes.values()) if (codes.has(data)) return undefined;
-    const all = [...content.codes.values()].flatMap((m) => [...m.keys()]);
+    if (typeof data !== 'string' || !allCodes || allCodes.has(data)) return undefined;
+    const all = [...allCodes];
     return [{ path, severity, rule: 'binding', message: `Code ${quote(data)} is not in value set ${spec.valueSet} (${spec.strength} binding); expected one of ${listCodes(all)}.` }];
   };
 }
 
-const ID = /^[A-Za-z0-9\-.]{1,64}$/;
+/** STU3 id ([A-Za-z0-9\-\.]{1,64}) between `start` and `end`, without building a substring. */
+function isId(text: string, start: number, end: number): boolean {
+  if (end <= start || end - start > 64) return false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46;
+    if (!ok) return false;
+  }
+  return true;
+}
 const RESOURCE_TYPES = new Set(Object.keys(model.types).filter(isResourceType));
 
 /** `[base/]Type/id[/_history/vid]` -> Type, when Type is an STU3 resource type (relative or absolute RESTful URL). */
 function literalReferenceType(reference: string): string | undefined {
-  const parts = reference.split('/');
-  let end = parts.length;
-  if (end >= 4 && parts[end - 2] === '_history') end -= 2;
-  if (end < 2 || !ID.test(parts[end - 1]!)) return undefined;
-  const type = parts[end - 2]!;
-  if (end > 2 && !/^https?:$/.test(parts[0]!)) return undefined;
+  let end = reference.length;
+  let slash = reference.lastIndexOf('/', end - 1);
+  if (slash > 0 && reference.endsWith('/_history', slash)) {
+    end = slash - '/_history'.length;
+    slash = reference.lastIndexOf('/', end - 1);
+  }
+  if (slash <= 0 || !isId(reference, slash + 1, end)) return undefined;
+  const typeStart = reference.lastIndexOf('/', slash - 1) + 1;
+  if (typeStart > 0 && !reference.startsWith('http://') && !reference.startsWith('https://')) return undefined;
+  const type = reference.slice(typeStart, slash);
   return RESOURCE_TYPES.has(type) ? type : undefined;
 }
 
@@ -156,6 +164,23 @@ function referencedType(reference: string, root: Node | undefined): string | und
     return typeof hit?.resourceType === 'string' ? hit.resourceType : undefined;
   }
   return literalReferenceType(reference);
+}
+
+/** One invariant as a check: its fast form, or fhirpath behind its guard, or fhirpath alone. */
+function invariantCheck(spec: InvariantSpec, compiler: InvariantCompiler): (node: Node, root: unknown) => IssueAt | undefined {
+  const failed: IssueAt = { path: '', severity: spec.severity, rule: `invariant:${spec.key}`, message: `${spec.human} (${spec.key}: ${spec.expression}) is not satisfied.` };
+  const fast = fastFormFor(spec);
+  if (fast) return (node) => (fast.holds(node) ? undefined : { ...failed });
+  const guard = guardFor(spec);
+  const evaluate = compiler.compile(spec.base, spec.expression);
+  return (node, root) => {
+    if (guard && !guard.mayFail(node)) return undefined;
+    try {
+      return resultHolds(evaluate(node, root)) ? undefined : { ...failed };
+    } catch (e) {
+      return { path: '', severity: 'warning', rule: `invariant:${spec.key}`, message: `Invariant ${spec.key} (${spec.expression}) could not be evaluated: ${(e as Error).message}.` };
+    }
+  };
 }
 
 /** The name ajv's generated code gives the data validation started from (ajv's names.rootData). */
@@ -185,20 +210,20 @@ export function addFhirKeywords(ajv: Ajv2019, ctx: KeywordContext): void {
   // Annotations read by the issue mapper.
   ajv.addVocabulary(['fhirContext', 'fhirElement', 'fhirType', 'fhirRule', 'fhirSlice']);
 
-  addCheck(ajv, 'fhirBinding', undefined, (spec: BindingSpec) => {
+  const bindingCheck = (spec: BindingSpec): Check | undefined => {
     const content = ctx.terminology.resolve(spec.valueSet);
     return content ? bindingChecker(spec, content, ctx.terminology) : undefined;
-  });
+  };
 
-  addCheck(ajv, 'fhirReference', 'object', (targets: string[]) => (data, root) => {
+  const referenceCheck = (targets: string[]): Check => (data, root) => {
     const reference = (data as Node).reference;
     if (typeof reference !== 'string') return undefined;
     const type = referencedType(reference, root as Node | undefined);
     if (type === undefined || targets.includes(type)) return undefined;
     return [{ path: '/reference', severity: 'error', rule: 'reference-type', message: `The reference must point to ${targets.join(' or ')}, but ${quote(reference)} points to ${type}.` }];
-  });
+  };
 
-  addCheck(ajv, 'fhirChoice', 'object', (groups: ChoiceGroup[]) => (data) => {
+  const choiceCheck = (groups: ChoiceGroup[]): Check => (data) => {
     const node = data as Node;
     let issues: IssueAt[] | undefined;
     for (const g of groups) {
@@ -213,6 +238,47 @@ export function addFhirKeywords(ajv: Ajv2019, ctx: KeywordContext): void {
       );
     }
     return issues;
+  };
+
+  const invariantsCheck = (specs: InvariantSpec[]): Check => {
+    const checks = specs.map((spec) => invariantCheck(spec, ctx.invariants));
+    // Most elements carry ele-1 alone: a direct call, no loop and no allocation when it holds.
+    if (checks.length === 1) {
+      const only = checks[0]!;
+      return (data, root) => {
+        const issue = only(data as Node, root);
+        return issue && [issue];
+      };
+    }
+    return (data, root) => {
+      let issues: IssueAt[] | undefined;
+      for (const check of checks) {
+        const issue = check(data as Node, root);
+        if (issue) (issues ??= []).push(issue);
+      }
+      return issues;
+    };
+  };
+
+  // One keyword, one call site per schema for everything JSON Schema cannot say about a value:
+  // fewer call sites keep ajv's generated functions small enough for V8 to inline them.
+  addCheck(ajv, 'fhir', undefined, (spec: FhirChecks) => {
+    const parts = [
+      spec.binding && bindingCheck(spec.binding),
+      spec.reference && referenceCheck(spec.reference),
+      spec.choices && choiceCheck(spec.choices),
+      spec.invariants && invariantsCheck(spec.invariants),
+    ].filter((c): c is Check => c !== undefined);
+    if (parts.length === 0) return undefined;
+    if (parts.length === 1) return parts[0];
+    return (data, root) => {
+      let issues: IssueAt[] | undefined;
+      for (const part of parts) {
+        const r = part(data, root);
+        if (r) (issues ??= []).push(...(r as IssueAt[]));
+      }
+      return issues;
+    };
   });
 
   // ele-1 for a primitive written only as `_name`: it needs an extension (its id alone is not content).
@@ -222,38 +288,6 @@ export function addFhirKeywords(ajv: Ajv2019, ctx: KeywordContext): void {
     const element = node[`_${name}`];
     if (node[name] !== undefined || (element !== null && typeof element === 'object' && ele1.holds(element as Node))) return undefined;
     return [{ path: `/${name}`, severity: 'error', rule: 'invariant:ele-1', message: `All FHIR elements must have a @value or children (ele-1): ${name} has neither a value nor an extension.` }];
-  });
-
-  addCheck(ajv, 'fhirInvariants', 'object', (specs: InvariantSpec[]) => {
-    const checks = specs.map((spec) => {
-      const fast = fastFormFor(spec);
-      const guard = guardFor(spec);
-      const evaluate = fast ? undefined : ctx.invariants.compile(spec.base, spec.expression);
-      return (node: Node, root: unknown): true | IssueAt => {
-        let outcome: boolean | string;
-        if (fast) outcome = fast.holds(node);
-        else if (guard && !guard.mayFail(node)) outcome = true;
-        else {
-          try {
-            outcome = resultHolds(evaluate!(node, root));
-          } catch (e) {
-            outcome = `could not be evaluated: ${(e as Error).message}`;
-          }
-        }
-        if (outcome === true) return true;
-        return outcome === false
-          ? { path: '', severity: spec.severity, rule: `invariant:${spec.key}`, message: `${spec.human} (${spec.key}: ${spec.expression}) is not satisfied.` }
-          : { path: '', severity: 'warning', rule: `invariant:${spec.key}`, message: `Invariant ${spec.key} (${spec.expression}) ${outcome}.` };
-      };
-    });
-    return (data, root) => {
-      let issues: IssueAt[] | undefined;
-      for (const check of checks) {
-        const r = check(data as Node, root);
-        if (r !== true) (issues ??= []).push(r);
-      }
-      return issues;
-    };
   });
 
   addCheck(ajv, 'fhirResource', 'object', () => (data) => {

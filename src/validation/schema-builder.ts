@@ -30,6 +30,22 @@ export interface ChoiceGroup {
   max: string;
 }
 
+export interface BindingSpec {
+  strength: 'required' | 'extensible' | 'preferred';
+  valueSet: string;
+  /** The bound element's type: code, Coding, CodeableConcept, string or uri. */
+  type: string;
+}
+
+/** What the `fhir` keyword checks on a value (see keywords.ts). */
+export interface FhirChecks {
+  binding?: BindingSpec;
+  /** Resource types a Reference may point to. */
+  reference?: string[];
+  choices?: ChoiceGroup[];
+  invariants?: InvariantSpec[];
+}
+
 export interface InvariantSpec extends ConstraintDef {
   /** FHIRPath type the expression is evaluated on (a type name or a backbone path). */
   base: string;
@@ -173,9 +189,8 @@ export class SchemaBuilder {
       properties,
       additionalProperties: false,
       ...(required.length ? { required } : {}),
-      ...(choices.length ? { fhirChoice: choices } : {}),
       ...(Object.keys(dependentSchemas).length ? { dependentSchemas } : {}),
-      ...(invariants.length ? { fhirInvariants: invariants } : {}),
+      ...(choices.length || invariants.length ? { fhir: { ...(choices.length ? { choices } : {}), ...(invariants.length ? { invariants } : {}) } } : {}),
     };
   }
 
@@ -241,26 +256,29 @@ export class SchemaBuilder {
     else if (constrained && ctx) schema = this.constrainedRef(ctx, node);
     else schema = baseRef(ctx ?? info.type);
     const extra: SchemaObject = {};
+    const checks: FhirChecks = {};
     if (rule.fixed) {
       Object.assign(extra, rule.fixed.kind === 'fixed' ? { const: rule.fixed.value } : (patternSchema(rule.fixed.value) as SchemaObject));
       extra.fhirRule = 'fixed-value';
     }
     const binding = this.bindingKeyword(info.type, rule);
-    if (binding) extra.fhirBinding = binding;
+    if (binding) checks.binding = binding;
     if (info.type === 'Reference') {
       const targets = rule.types.map((t) => t.targetProfile?.split('/').pop()).filter((t): t is string => !!t);
-      if (targets.length && !targets.includes('Resource')) extra.fhirReference = targets;
+      if (targets.length && !targets.includes('Resource')) checks.reference = targets;
     }
     // Invariants the element adds beyond those of its type (which the type's own schema carries).
     if (!constrained && !info.isPrimitive && ctx) {
       const typeKeys = new Set(this.ownConstraints(ctx, undefined).map((c) => c.key));
       const own = this.invariantsFor(ctx, rule.constraints.filter((c) => !typeKeys.has(c.key)));
-      if (own.length) extra.fhirInvariants = own;
+      if (own.length) checks.invariants = own;
     }
-    return Object.keys(extra).length ? { allOf: [schema], ...extra } : schema;
+    if (Object.keys(checks).length) extra.fhir = checks;
+    // Siblings of $ref (draft 2019-09) rather than an allOf wrapper: less generated code.
+    return Object.keys(extra).length ? { ...schema, ...extra } : schema;
   }
 
-  private bindingKeyword(type: string, rule: ElementRule): SchemaObject | undefined {
+  private bindingKeyword(type: string, rule: ElementRule): BindingSpec | undefined {
     const b = rule.binding;
     if (!b?.valueSet || b.strength === 'example') return undefined;
     if (!['code', 'Coding', 'CodeableConcept', 'string', 'uri'].includes(type)) return undefined;

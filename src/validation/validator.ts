@@ -48,6 +48,8 @@ export function createValidator(options: ValidatorOptions = {}): Validator & Val
   const baseValidators = new Map<string, ValidateFunction>();
   const profiles = new Map<string, CompiledProfile>();
   let compilations = 0;
+  /** Set when a resource (top-level or nested) was checked by more than one schema in this call. */
+  let severalSchemas = false;
 
   const compile = (schema: object): ValidateFunction => {
     compilations++;
@@ -85,6 +87,7 @@ export function createValidator(options: ValidatorOptions = {}): Validator & Val
       }
     }
     let errors: ErrorObject[] | undefined;
+    if (others) severalSchemas = true;
     for (const run of [first ? first.validate : baseValidator(type), ...(others ?? []).map((p) => p.validate)]) {
       if (!run(resource) && run.errors) (errors ??= []).push(...run.errors);
     }
@@ -133,8 +136,9 @@ export function createValidator(options: ValidatorOptions = {}): Validator & Val
           ];
         }
       }
+      severalSchemas = false;
       const errors = errorsOf(resource as Node, extra);
-      return errors.length ? mapErrors(String(resource.resourceType), errors) : [];
+      return errors.length ? mapErrors(String(resource.resourceType), errors, severalSchemas) : [];
     },
     profiles: () => [...profiles.keys()],
     schemaCompilations: () => compilations,

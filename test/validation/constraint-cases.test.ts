@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PROFILES } from '../../src/validation/index.js';
 import type { Resource } from '../../src/fhir/index.js';
-import { applyPatch, brief, readResource, throughFormat, validator, type Format, type PatchOp } from './support.js';
+import { applyPatch, brief, matching, readResource, throughFormat, validator, type Format, type PatchOp } from './support.js';
 
 interface ExpectedIssue {
   severity: string;
@@ -64,8 +64,8 @@ describe('one broken constraint gives exactly the expected issues', () => {
       it(`${c.description} (${format})`, () => {
         const resource = throughFormat(applyPatch(baseOf(c), c.patch), format);
         const issues = validator().validate(resource, PROFILES[c.profile]);
-        expect(brief(issues)).toEqual(brief(c.expected as never));
-        c.expected.forEach((e, i) => expect(issues[i]!.message).toContain(e.message));
+        expect(brief(issues)).toEqual(brief(c.expected));
+        for (const e of c.expected) expect(matching(issues, e)?.message).toContain(e.message);
       });
     }
   }

@@ -25,7 +25,7 @@ describe('guide examples', () => {
   for (const ex of examples) {
     it(`${ex.file} gives exactly its documented findings`, () => {
       const resource = readResource(ex.file);
-      const expected = ex.expected.map(({ severity, location, rule }) => ({ severity, location, rule }));
+      const expected = brief(ex.expected);
       expect(brief(validator().validate(resource))).toEqual(expected);
       if (ex.profile) expect(brief(validator().validate(resource, PROFILES[ex.profile]))).toEqual(expected);
       expect(expected.filter((f) => f.severity === 'error')).toEqual([]);

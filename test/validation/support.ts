@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { parseJson, parseXml, toXml, type Resource } from '../../src/fhir/index.js';
 import { createValidator } from '../../src/validation/index.js';
-import type { ValidationIssue } from '../../src/validation/index.js';
 
 export const repoRoot = new URL('../../', import.meta.url);
 
@@ -66,7 +65,15 @@ export function validator(): ReturnType<typeof createValidator> {
   return shared;
 }
 
-/** Issues without their messages, for exact comparison. */
-export function brief(issues: ValidationIssue[]): { severity: string; location: string; rule: string }[] {
-  return issues.map(({ severity, location, rule }) => ({ severity, location, rule }));
+type Brief = { severity: string; location: string; rule: string };
+const order = (a: Brief, b: Brief): number => (a.location + a.rule + a.severity < b.location + b.rule + b.severity ? -1 : 1);
+
+/** Issues without their messages, in a fixed order (the validator promises no order), for exact comparison. */
+export function brief(issues: Brief[]): Brief[] {
+  return issues.map(({ severity, location, rule }) => ({ severity, location, rule })).sort(order);
+}
+
+/** The issue matching an expected one (same severity, location and rule). */
+export function matching<T extends Brief>(issues: T[], expected: Brief): T | undefined {
+  return issues.find((i) => i.severity === expected.severity && i.location === expected.location && i.rule === expected.rule);
 }
