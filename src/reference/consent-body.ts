@@ -19,7 +19,7 @@ export async function readConsentBody(exchange: Exchange, context: ServerContext
   const body = await readBody(exchange.req, { maxBytes: context.maxBodyBytes, timeoutMs: context.bodyTimeoutMs });
   if (body.length === 0) throw new ApiError('NOT_WELL_FORMED', 'The request body is empty; a Consent resource is required.');
   if (!declared.ok) throw new ApiError('UNSUPPORTED_CONTENT_TYPE', declared.reason);
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(body);
+  const text = body.toString('utf8');
   let resource: ResourceData;
   try {
     resource = parseResource(text, declared.value.format);
