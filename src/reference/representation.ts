@@ -9,9 +9,9 @@ export function etagOf(versionId: string): string {
   return `W/"${versionId}"`;
 }
 
-/** The versionId an If-Match value names: W/"3", "3" or 3; '*' means any; undefined when unreadable. */
+/** The versionId an If-Match value names: W/"3" or "3" (or a bare 3); undefined when unreadable. */
 export function versionFromIfMatch(value: string): string | undefined {
-  const match = /^\s*(?:W\/)?"?([^"\s]+)"?\s*$/.exec(value);
+  const match = /^\s*(?:W\/)?"([^"\s,]+)"\s*$/.exec(value) ?? /^\s*([0-9]+)\s*$/.exec(value);
   return match?.[1];
 }
 

@@ -56,6 +56,15 @@ describe.each(FORMATS)('update (%s)', (format) => {
     expect(history.total).toBe(2);
   });
 
+  it('accepts If-Match "2" and *, and refuses an unreadable If-Match with 412 (404 when the id is unknown)', async () => {
+    const { id, resource } = await created(server.url, consentFor(), format);
+    expect((await putConsent(server.url, id, revised(resource, 'inactive'), format, { 'if-match': '*' })).status).toBe(200);
+    expect((await putConsent(server.url, id, revised(resource, 'active'), format, { 'if-match': '"2"' })).status).toBe(200);
+    expectOutcome(await putConsent(server.url, id, revised(resource, 'inactive'), format, { 'if-match': 'W/3' }), { status: 412, code: 'conflict', details: 'PRECONDITION_FAILED' }, format);
+    const unknown = '6d1f3a2b-8c4e-4f5a-9b6c-7d8e9f0a1b2c';
+    expectOutcome(await putConsent(server.url, unknown, { ...revised(resource, 'active'), id: unknown }, format, { 'if-match': 'garbage' }), { status: 404, code: 'not-found', details: 'NO_RECORD_FOUND' }, format);
+  });
+
   it('refuses a body without id: 400 required INVALID_RESOURCE', async () => {
     const { id, resource } = await created(server.url, consentFor(), format);
     const { id: _id, ...withoutId } = revised(resource, 'inactive');

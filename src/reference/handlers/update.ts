@@ -7,6 +7,10 @@ import { versionFromIfMatch, versionHeaders } from '../representation.js';
 import { wantsMinimal } from './prefer.js';
 import type { Handler } from '../exchange.js';
 
+function unknownId(id: string): ApiError {
+  return new ApiError('UPDATE_UNKNOWN_ID', `There is no Consent with id "${id.slice(0, 80)}"; update does not create resources (updateCreate is false).`);
+}
+
 export const update: Handler = async (exchange, context) => {
   allowedParams(exchange.query, [], 'update');
   const id = exchange.pathParams.id!;
@@ -24,12 +28,17 @@ export const update: Handler = async (exchange, context) => {
   const ifMatch = exchange.req.headers['if-match'];
   let expected: string | undefined;
   if (typeof ifMatch === 'string' && ifMatch.trim() !== '*') {
-    expected = versionFromIfMatch(ifMatch) ?? `unreadable If-Match ${ifMatch}`;
+    expected = versionFromIfMatch(ifMatch);
+    if (expected === undefined) {
+      // Nothing can match an unreadable tag; an unknown id is still reported as such first.
+      if (!(await context.store.current(id))) throw unknownId(id);
+      throw new ApiError('STALE_IF_MATCH', `If-Match ${ifMatch.slice(0, 80)} is not an entity tag of the form W/"<versionId>".`);
+    }
   }
   const result = await context.store.update(id, consent, { patient: patientReference(consent), duplicateKey: duplicateKey(consent) }, expected);
   switch (result.outcome) {
     case 'not-found':
-      throw new ApiError('UPDATE_UNKNOWN_ID', `There is no Consent with id "${id}"; update does not create resources (updateCreate is false).`);
+      throw unknownId(id);
     case 'precondition-failed':
       throw new ApiError('STALE_IF_MATCH', `If-Match ${ifMatch} does not match the current version ${result.currentVersionId} (ETag W/"${result.currentVersionId}").`);
     case 'duplicate':
