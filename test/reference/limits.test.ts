@@ -93,6 +93,26 @@ describe('request body limits', () => {
   });
 });
 
+describe('clients that go away', () => {
+  it('a client that disconnects half-way through its body leaves the server serving', async () => {
+    const lines: string[] = [];
+    const watched = await startReferenceServer({ log: (l) => lines.push(l) });
+    try {
+      await new Promise<void>((resolve) => {
+        const req = httpRequest(`${watched.url}/Consent`, { method: 'POST', headers: { 'content-type': MIME.json, 'content-length': 5000 } });
+        req.on('error', () => resolve());
+        req.write(Buffer.alloc(100, 0x20), () => setTimeout(() => req.destroy(), 50));
+      });
+      for (let i = 0; i < 50 && !lines.some((l) => l.includes('client-gone')); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(lines.some((l) => /^POST \/Consent client-gone/.test(l))).toBe(true);
+      const ok = await raw(watched.url, { 'content-type': MIME.json }, [Buffer.from(body(consentFor(), 'json'))]);
+      expect(ok.status).toBe(201);
+    } finally {
+      await watched.close();
+    }
+  });
+});
+
 describe('requests Node itself cannot parse', () => {
   async function rawSocket(url: string, bytes: string): Promise<string> {
     const { connect } = await import('node:net');
