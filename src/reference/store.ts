@@ -73,7 +73,8 @@ interface Record {
   duplicateKey: string;
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freezes `value` and everything in it. */
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const child of Object.values(value)) deepFreeze(child);

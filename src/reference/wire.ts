@@ -68,11 +68,18 @@ function cachedBundle(bundle: ResourceData, format: Format): string | undefined 
   return out;
 }
 
+const standaloneXml = new WeakMap<object, string>();
+
 export function serializeForWire(resource: ResourceData, format: Format): string {
   if (Object.isFrozen(resource)) {
-    const cached = cache.get(resource)?.[format];
-    if (cached !== undefined && format === 'json') return cached;
+    // Standalone JSON is the nested text; standalone XML differs (root namespace), so it has its own cache.
     if (format === 'json') return nestedText(resource, format) ?? serializeResource(resource, format);
+    let xml = standaloneXml.get(resource);
+    if (xml === undefined) {
+      xml = serializeResource(resource, 'xml');
+      standaloneXml.set(resource, xml);
+    }
+    return xml;
   }
   if (resource.resourceType === 'Bundle' && Array.isArray(resource.entry) && resource.entry.length > 0) {
     return cachedBundle(resource, format) ?? serializeResource(resource, format);

@@ -19,7 +19,7 @@ describe('serializeForWire', () => {
     // A filter may put an ordinary (unfrozen) resource into a Bundle: it is serialised in full.
     (mixed.entry as Array<Record<string, unknown>>)[1]!.resource = { ...versions[1]!.resource, status: 'inactive' };
     for (let round = 0; round < 2; round++) {
-      for (const resource of [versions[0]!.resource, searchsetBundle(versions, 'http://h', 'http://h/Consent'), historyBundle(versions, 'http://h', 'http://h/_history'), mixed]) {
+      for (const resource of [versions[0]!.resource, versions[2]!.resource, searchsetBundle(versions, 'http://h', 'http://h/Consent'), historyBundle(versions, 'http://h', 'http://h/_history'), mixed]) {
         expect(serializeForWire(resource, format)).toBe(serializeResource(resource, format));
       }
     }

@@ -2,14 +2,25 @@
 import { readFileSync } from 'node:fs';
 import { allowedParams } from '../params.js';
 import type { Handler } from '../exchange.js';
+import { deepFreeze } from '../store.js';
 import type { ResourceData } from '../store.js';
 
 const statement = JSON.parse(readFileSync(new URL('../capability-statement.json', import.meta.url), 'utf8')) as ResourceData;
 
-/** The served statement: the data file with implementation.url set to the base URL the client used. */
+const byBaseUrl = new Map<string, ResourceData>();
+
+/**
+ * The served statement: the data file with implementation.url set to the base URL the client used.
+ * Frozen and kept per base URL (there are only a few), so its wire text is cached like a stored version's.
+ */
 export function capabilityStatement(baseUrl: string): ResourceData {
-  const implementation = { ...(statement.implementation as Record<string, unknown>), url: baseUrl };
-  return { ...statement, implementation };
+  let served = byBaseUrl.get(baseUrl);
+  if (!served) {
+    const implementation = { ...(statement.implementation as Record<string, unknown>), url: baseUrl };
+    served = deepFreeze(structuredClone({ ...statement, implementation }));
+    if (byBaseUrl.size < 64) byBaseUrl.set(baseUrl, served);
+  }
+  return served;
 }
 
 export const metadata: Handler = async (exchange) => {
