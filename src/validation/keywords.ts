@@ -155,6 +155,17 @@ function literalReferenceType(reference: string): string | undefined {
   return RESOURCE_TYPES.has(type) ? type : undefined;
 }
 
+/** Whether a literal reference's type segment (`.../Type/id[/_history/v]`) is one of `targets`, without building substrings. */
+function pointsToOneOf(reference: string, targets: string[]): boolean {
+  let slash = reference.lastIndexOf('/');
+  if (slash > 0 && reference.endsWith('/_history', slash)) slash = reference.lastIndexOf('/', slash - '/_history'.length - 1);
+  if (slash <= 0) return false;
+  const typeStart = reference.lastIndexOf('/', slash - 1) + 1;
+  const length = slash - typeStart;
+  for (const t of targets) if (t.length === length && reference.startsWith(t, typeStart)) return true;
+  return false;
+}
+
 /** The resource type a reference points at, when it can be told from the reference alone or from contained. */
 function referencedType(reference: string, root: Node | undefined): string | undefined {
   if (reference.startsWith('#')) {
@@ -217,7 +228,7 @@ export function addFhirKeywords(ajv: Ajv2019, ctx: KeywordContext): void {
 
   const referenceCheck = (targets: string[]): Check => (data, root) => {
     const reference = (data as Node).reference;
-    if (typeof reference !== 'string') return undefined;
+    if (typeof reference !== 'string' || pointsToOneOf(reference, targets)) return undefined;
     const type = referencedType(reference, root as Node | undefined);
     if (type === undefined || targets.includes(type)) return undefined;
     return [{ path: '/reference', severity: 'error', rule: 'reference-type', message: `The reference must point to ${targets.join(' or ')}, but ${quote(reference)} points to ${type}.` }];
@@ -240,7 +251,20 @@ export function addFhirKeywords(ajv: Ajv2019, ctx: KeywordContext): void {
     return issues;
   };
 
+  // Checks are shared between schemas with the same invariants: a fast form does not depend on
+  // the element's type, so every element carrying only ele-1 calls one and the same function,
+  // which V8 can then inline at each call site.
+  const invariantChecks = new Map<string, Check>();
   const invariantsCheck = (specs: InvariantSpec[]): Check => {
+    const signature = specs.map((c) => `${c.key}|${c.expression}|${fastFormFor(c) ? '' : c.base}`).join('\n');
+    let check = invariantChecks.get(signature);
+    if (!check) {
+      check = buildInvariantsCheck(specs);
+      invariantChecks.set(signature, check);
+    }
+    return check;
+  };
+  const buildInvariantsCheck = (specs: InvariantSpec[]): Check => {
     const checks = specs.map((spec) => invariantCheck(spec, ctx.invariants));
     // Most elements carry ele-1 alone: a direct call, no loop and no allocation when it holds.
     if (checks.length === 1) {

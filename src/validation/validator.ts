@@ -88,9 +88,9 @@ export function createValidator(options: ValidatorOptions = {}): Validator & Val
     }
     let errors: ErrorObject[] | undefined;
     if (others) severalSchemas = true;
-    for (const run of [first ? first.validate : baseValidator(type), ...(others ?? []).map((p) => p.validate)]) {
-      if (!run(resource) && run.errors) (errors ??= []).push(...run.errors);
-    }
+    const main = first ? first.validate : baseValidator(type);
+    if (!main(resource) && main.errors) errors = main.errors;
+    for (const p of others ?? []) if (!p.validate(resource) && p.validate.errors) (errors = errors ? [...errors] : []).push(...p.validate.errors);
     for (const url of unknown ?? []) {
       const message = `meta.profile names ${url}, which this validator does not hold; the resource was validated against base STU3 for it.`;
       (errors ??= []).push({ keyword: 'fhirProfile', instancePath: '/meta/profile', schemaPath: '', params: { result: [{ path: '', severity: 'information', rule: 'profile', message }] } });

@@ -1,0 +1,101 @@
+/**
+ * Validation throughput: our validator (NDOP-Consent-1, compiled once) against the `fhir`
+ * package's STU3 validator (FHIR.js, base STU3 only) on the same Consents, measured in the same
+ * run, interleaved. Run: npx tsx bench/validation.bench.ts
+ * Targets (issue 2): >= 50,000 validations/s of a Consent on one core, and >= 20x FHIR.js.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism, cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import fhirJs from 'fhir';
+import { parse } from 'yaml';
+import type { Resource } from '../src/fhir/index.js';
+import { createValidator, PROFILES } from '../src/validation/index.js';
+import { applyPatch, readResource, type PatchOp } from '../test/validation/support.js';
+
+const TARGET_RATE = 50_000;
+const TARGET_RATIO = 20;
+const ROUND_MS = 1_000;
+const ROUNDS = 3;
+
+/** FHIR.js with HL7's official STU3 definitions (the fhir-stu3 package), as its README sets it up. */
+function fhirJsValidator(): (resource: object) => unknown {
+  const require = createRequire(import.meta.url);
+  const stu3 = join(dirname(require.resolve('fhir-stu3/package.json')), 'profiles', 'stu3');
+  const parser = new fhirJs.ParseConformance(false, fhirJs.Versions.STU3);
+  for (const file of ['profiles-types.json', 'profiles-resources.json', 'valuesets.json', 'v3-codesystems.json']) {
+    parser.parseBundle(JSON.parse(readFileSync(join(stu3, file), 'utf8')));
+  }
+  const fhir = new fhirJs.Fhir(parser);
+  return (resource) => fhir.validate(resource, {});
+}
+
+/** The Consents of the constraint cases: one valid base and each single-defect variant. */
+function consentSet(): { valid: Resource[]; invalid: Resource[] } {
+  const data = parse(readFileSync(new URL('../test/validation/constraint-cases.yaml', import.meta.url), 'utf8')) as {
+    bases: Record<string, { file: string; patch: PatchOp[] }>;
+    cases: { base: string; patch: PatchOp[] }[];
+  };
+  const base = applyPatch(readResource(data.bases.consent!.file), data.bases.consent!.patch);
+  const valid = [base, readResource('fixtures/consent/Consent-Example-1.json'), readResource('fixtures/consent/Consent-Example-2.xml')];
+  const invalid = data.cases.filter((c) => c.base === 'consent').map((c) => applyPatch(base, c.patch));
+  return { valid, invalid };
+}
+
+/** Validations per second over `resources`, cycling for ROUND_MS. */
+function rate(run: (r: Resource) => unknown, resources: Resource[]): number {
+  let n = 0;
+  const start = process.hrtime.bigint();
+  const end = start + BigInt(ROUND_MS) * 1_000_000n;
+  let now = start;
+  while (now < end) {
+    for (const r of resources) run(r);
+    n += resources.length;
+    now = process.hrtime.bigint();
+  }
+  return n / (Number(now - start) / 1e9);
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function compare(name: string, resources: Resource[], ours: (r: Resource) => unknown, theirs: (r: Resource) => unknown): boolean {
+  // Each validator gets its own copies: FHIR.js may annotate what it reads.
+  const mine = resources.map((r) => structuredClone(r));
+  const other = resources.map((r) => structuredClone(r));
+  rate(ours, mine);
+  rate(theirs, other);
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    a.push(rate(ours, mine));
+    b.push(rate(theirs, other));
+  }
+  const oursRate = median(a);
+  const theirRate = median(b);
+  const ratio = oursRate / theirRate;
+  const ok = oursRate >= TARGET_RATE && ratio >= TARGET_RATIO;
+  console.log(
+    `${name} (${resources.length} resource${resources.length > 1 ? 's' : ''}): ndop-assure ${Math.round(oursRate).toLocaleString('en-GB')}/s, ` +
+      `FHIR.js ${Math.round(theirRate).toLocaleString('en-GB')}/s, ratio ${ratio.toFixed(1)}x ${ok ? 'ok' : `BELOW TARGET (${TARGET_RATE}/s and ${TARGET_RATIO}x)`}`,
+  );
+  return ok;
+}
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+console.log(`machine: ${availableParallelism()} cores available, ${cpu}, node ${process.version}; one core used`);
+
+const validator = createValidator();
+const ours = (r: Resource): unknown => validator.validate(r, PROFILES.consent);
+const theirs = fhirJsValidator();
+const { valid, invalid } = consentSet();
+const example = readResource('fixtures/consent/Consent-Example-1.json');
+console.log(`issues on the sets: valid ${valid.map((r) => validator.validate(r, PROFILES.consent).filter((i) => i.severity === 'error').length).join('/')} errors, invalid ${invalid.filter((r) => validator.validate(r, PROFILES.consent).some((i) => i.severity !== 'information')).length}/${invalid.length} flagged`);
+
+const results = [
+  compare('Consent-Example-1 as published (2 warnings)', [example], ours, theirs),
+  compare('Consent-Example-1 corrected (valid)', [valid[0]!], ours, theirs),
+  compare('guide-like Consents (no errors)', valid, ours, theirs),
+  compare('valid + single-defect Consents', [...valid, ...invalid], ours, theirs),
+];
+process.exit(results.every(Boolean) ? 0 : 1);
