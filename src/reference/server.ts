@@ -165,7 +165,7 @@ export function createRequestHandler(options: ReferenceServerOptions = {}): (req
     handle(req, res)
       .catch((error: unknown) => {
         // Only a failure to serialise or write lands here: answer with a minimal JSON outcome if we still can.
-        log?.(`failed to answer ${req.method} ${req.url}: ${error instanceof Error ? error.message : String(error)}`);
+        log?.(`failed to answer ${req.method} ${splitTarget(req.url).rawPath}: ${error instanceof Error ? error.message : String(error)}`);
         if (!res.headersSent && !res.destroyed) {
           const outcome = buildOperationOutcome('INTERNAL', 'The server could not write its response.');
           const body = JSON.stringify(outcome);
