@@ -15,7 +15,8 @@ type Node = Record<string, unknown>;
 
 export interface FastForm {
   expression: string;
-  holds(node: Node): boolean;
+  /** `resource` is %resource: the resource the validated node belongs to. */
+  holds(node: Node, resource: unknown): boolean;
 }
 
 export interface Guard {
@@ -45,23 +46,65 @@ function hasExtensionValue(node: Node): boolean {
   return false;
 }
 
+/** The contained resources of a resource node, as objects. */
+function containedOf(node: Node): Node[] {
+  const contained = node.contained;
+  return Array.isArray(contained) ? (contained.filter((c) => c !== null && typeof c === 'object') as Node[]) : [];
+}
+
+/** Every `reference` string anywhere below `node` (FHIRPath `descendants().reference`). */
+function collectReferences(node: unknown, into: Set<string>): Set<string> {
+  if (Array.isArray(node)) {
+    for (const item of node) collectReferences(item, into);
+  } else if (node !== null && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'reference' && typeof value === 'string') into.add(value);
+      collectReferences(value, into);
+    }
+  }
+  return into;
+}
+
+/** dom-3: each contained resource with an id is referred to as '#id' from somewhere in the resource. */
+function containedAreReferenced(node: Node): boolean {
+  const contained = containedOf(node);
+  if (contained.length === 0) return true;
+  const references = new Set<string>();
+  for (const [key, value] of Object.entries(node)) if (key !== 'contained') collectReferences(value, references);
+  // descendants() also reaches inside the contained resources themselves.
+  for (const c of contained) collectReferences(c, references);
+  return contained.every((c) => typeof c.id !== 'string' || references.has(`#${c.id}`));
+}
+
+/** ref-1: a '#id' reference names a resource contained in %resource. */
+function localReferenceResolves(node: Node, resource: unknown): boolean {
+  const reference = node.reference;
+  if (typeof reference !== 'string' || !reference.startsWith('#')) return true;
+  const root = resource !== null && typeof resource === 'object' ? (resource as Node) : {};
+  return containedOf(root).some((c) => c.id === reference.slice(1));
+}
+
+const noContainedHas = (test: (c: Node) => boolean) => (node: Node): boolean => !containedOf(node).some(test);
+const metaOf = (c: Node): Node => (c.meta !== null && typeof c.meta === 'object' ? (c.meta as Node) : {});
+
 export const FAST_FORMS: Record<string, FastForm> = {
   'ele-1': { expression: 'hasValue() | (children().count() > id.count())', holds: hasContentBesidesId },
   'ext-1': { expression: 'extension.exists() != value.exists()', holds: (n) => present(n.extension) !== hasExtensionValue(n) },
   'ppc-1': { expression: 'policy.exists() or policyRule.exists()', holds: (n) => present(n.policy) || present(n.policyRule) },
-};
-
-const hasContained = (n: Node): boolean => present(n.contained);
-
-export const GUARDS: Record<string, Guard> = {
-  'dom-1': { expression: 'contained.text.empty()', mayFail: hasContained },
-  'dom-2': { expression: 'contained.contained.empty()', mayFail: hasContained },
-  'dom-3': { expression: "contained.where(('#'+id in %resource.descendants().reference).not()).empty()", mayFail: hasContained },
-  'dom-4': { expression: 'contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()', mayFail: hasContained },
+  'dom-1': { expression: 'contained.text.empty()', holds: noContainedHas((c) => present(c.text)) },
+  'dom-2': { expression: 'contained.contained.empty()', holds: noContainedHas((c) => present(c.contained)) },
+  'dom-3': { expression: "contained.where(('#'+id in %resource.descendants().reference).not()).empty()", holds: containedAreReferenced },
+  'dom-4': {
+    expression: 'contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()',
+    holds: noContainedHas((c) => present(metaOf(c).versionId) || present(metaOf(c).lastUpdated)),
+  },
   'ref-1': {
     expression: "reference.startsWith('#').not() or (reference.substring(1).trace('url') in %resource.contained.id.trace('ids'))",
-    mayFail: (n) => typeof n.reference === 'string' && n.reference.startsWith('#'),
+    holds: localReferenceResolves,
   },
+};
+
+export const GUARDS: Record<string, Guard> = {
   'per-1': { expression: 'start.empty() or end.empty() or (start <= end)', mayFail: (n) => present(n.start) && present(n.end) },
 };
 

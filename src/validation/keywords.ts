@@ -181,7 +181,7 @@ function referencedType(reference: string, root: Node | undefined): string | und
 function invariantCheck(spec: InvariantSpec, compiler: InvariantCompiler): (node: Node, root: unknown) => IssueAt | undefined {
   const failed: IssueAt = { path: '', severity: spec.severity, rule: `invariant:${spec.key}`, message: `${spec.human} (${spec.key}: ${spec.expression}) is not satisfied.` };
   const fast = fastFormFor(spec);
-  if (fast) return (node) => (fast.holds(node) ? undefined : { ...failed });
+  if (fast) return (node, root) => (fast.holds(node, root) ? undefined : { ...failed });
   const guard = guardFor(spec);
   const evaluate = compiler.compile(spec.base, spec.expression);
   return (node, root) => {
@@ -310,7 +310,7 @@ export function addFhirKeywords(ajv: Ajv2019, ctx: KeywordContext): void {
   addCheck(ajv, 'fhirPrimitiveHasValue', 'object', (name: string) => (data) => {
     const node = data as Node;
     const element = node[`_${name}`];
-    if (node[name] !== undefined || (element !== null && typeof element === 'object' && ele1.holds(element as Node))) return undefined;
+    if (node[name] !== undefined || (element !== null && typeof element === 'object' && ele1.holds(element as Node, undefined))) return undefined;
     return [{ path: `/${name}`, severity: 'error', rule: 'invariant:ele-1', message: `All FHIR elements must have a @value or children (ele-1): ${name} has neither a value nor an extension.` }];
   });
 

@@ -21,13 +21,18 @@ describe('compilation', () => {
     expect(compiledExpressions).toBeGreaterThan(0);
 
     const consent = readResource('fixtures/consent/Consent-Example-1.json');
-    const localReference = applyPatch(consent, [{ op: 'replace', path: '/consentingParty/0/reference', value: '#p1' }]);
+    // Base Consent (no meta.profile) with a backwards period: per-1 runs through fhirpath.
+    const backwardsPeriod = applyPatch(consent, [
+      { op: 'remove', path: '/meta' },
+      { op: 'add', path: '/period', value: { start: '2018-01-02', end: '2018-01-01' } },
+    ]);
+    expect(validator.validate(backwardsPeriod).map((i) => i.rule)).toEqual(['invariant:per-1']);
     const outcome = readResource('test/validation/guide-examples/Spine-OperationOutcome-1-Example-1.json');
     const bundle = readResource('test/validation/guide-examples/NDOP-Bundle-Searchset-Example-2.json');
     let issues = 0;
     for (let i = 0; i < 250; i++) {
       issues += validator.validate(consent, PROFILES.consent).length;
-      issues += validator.validate(localReference, PROFILES.consent).length; // needs fhirpath (ref-1)
+      issues += validator.validate(backwardsPeriod).length;
       issues += validator.validate(outcome, PROFILES.operationOutcome).length;
       issues += validator.validate(bundle).length;
     }
