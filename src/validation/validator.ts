@@ -121,6 +121,9 @@ export function createValidator(options: ValidatorOptions = {}): Validator & Val
 
   return {
     validate(resource: FhirResource, profileUrl?: string): ValidationIssue[] {
+      if (resource === null || typeof resource !== 'object' || Array.isArray(resource)) {
+        return [{ severity: 'error', location: '(resource)', rule: 'type', message: `Expected a FHIR resource object, but found ${resource === null ? 'null' : Array.isArray(resource) ? 'an array' : typeof resource}.` }];
+      }
       let extra: CompiledProfile | undefined;
       if (profileUrl !== undefined) {
         extra = profiles.get(profileUrl);
