@@ -9,8 +9,22 @@ import type { ValidationIssue } from './types.js';
 
 type SchemaObject = Record<string, unknown>;
 
-/** '/extension/0/valueCodeableConcept' on a Consent -> 'Consent.extension[0].valueCodeableConcept'. */
+const pathCache = new Map<string, string>();
+const PATH_CACHE_LIMIT = 10_000;
+
+/** '/extension/0/valueCodeableConcept' on a Consent -> 'Consent.extension[0].valueCodeableConcept' (memoised: the same paths recur). */
 export function toFhirPath(root: string, instancePath: string): string {
+  const key = root + instancePath;
+  let path = pathCache.get(key);
+  if (path === undefined) {
+    if (pathCache.size >= PATH_CACHE_LIMIT) pathCache.clear();
+    path = convertPath(root, instancePath);
+    pathCache.set(key, path);
+  }
+  return path;
+}
+
+function convertPath(root: string, instancePath: string): string {
   let out = root;
   let start = 1;
   const length = instancePath.length;

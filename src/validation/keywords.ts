@@ -117,9 +117,18 @@ function bindingChecker(spec: BindingSpec, content: ValueSetContent, terminology
         if (spec.strength !== 'required') return undefined;
         return [{ path, severity, rule: 'binding', message: `The ${strength} needs a coding from the value set, but the CodeableConcept has none.` }];
       }
-      const results = codings.map((c, i) => (c && typeof c === 'object' ? coding(c as Node, `${path}/coding/${i}`) : { fits: false, issues: [] }));
-      const fitting = results.filter((r) => r.fits);
-      return none((fitting.length ? fitting : results).flatMap((r) => r.issues));
+      // Findings of the codings that are in the value set (display warnings), else of all codings.
+      const fitting: IssueAt[] = [];
+      const unfit: IssueAt[] = [];
+      let anyFits = false;
+      for (let i = 0; i < codings.length; i++) {
+        const c = codings[i];
+        if (c === null || typeof c !== 'object') continue;
+        const r = coding(c as Node, `${path}/coding/${i}`);
+        anyFits ||= r.fits;
+        for (const issue of r.issues) (r.fits ? fitting : unfit).push(issue);
+      }
+      return none(anyFits ? fitting : unfit);
     }
     // code, string or uri: the code alone, from any system of the value set.
     if (typeof data !== 'string' || !allCodes || allCodes.has(data)) return undefined;

@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { isResourceType } from '../fhir/model/index.js';
+import { isResourceType, model } from '../fhir/model/index.js';
 import { profileTree } from './element-rules.js';
 import { InvariantCompiler } from './invariants.js';
 import { mapErrors } from './issues.js';
@@ -20,6 +20,7 @@ type Node = Record<string, unknown>;
 export const DEFAULT_PROFILE_DIR = fileURLToPath(new URL('../../profiles/', import.meta.url));
 
 const NO_ERRORS: ErrorObject[] = [];
+const RESOURCE_TYPES = new Set(Object.keys(model.types).filter(isResourceType));
 
 /** Resource types compiled when the validator is created, besides those of the profiles. */
 const EAGER_BASE_TYPES = ['Bundle', 'OperationOutcome', 'Consent'];
@@ -67,7 +68,7 @@ export function createValidator(options: ValidatorOptions = {}): Validator & Val
   /** Errors of one resource against base STU3 and its known meta.profile entries (plus `extra`). */
   const errorsOf = (resource: Node, extra?: CompiledProfile): ErrorObject[] => {
     const type = resource.resourceType;
-    if (typeof type !== 'string' || !isResourceType(type)) {
+    if (typeof type !== 'string' || !RESOURCE_TYPES.has(type)) {
       const message = `Expected a FHIR STU3 resource, but resourceType is ${JSON.stringify(type)}.`;
       return [{ keyword: 'fhirResourceType', instancePath: '', schemaPath: '', params: { result: [{ path: '', severity: 'error', rule: 'type', message }] } }];
     }
