@@ -111,12 +111,6 @@ function mapOne(root: string, e: ErrorObject): ValidationIssue | undefined {
       if (annotation(parent, 'fhirRule') === 'type') return fail(location, 'type', `Expected a ${show(expected)} resource but found resourceType ${show(e.data)}.`);
       return fail(location, 'fixed-value', `${location} must have the fixed value ${show(expected)} but is ${show(e.data)}.`);
     }
-    case 'contains': {
-      const slice = annotation(parent, 'fhirSlice') as { name: string; url: string; card: string } | undefined;
-      if (!slice) return fail(location, 'slice', `${location}: ${e.message ?? 'contains failed'}.`);
-      const count = Array.isArray(e.data) ? e.data.filter((x) => x && typeof x === 'object' && (x as SchemaObject).url === slice.url).length : 0;
-      return fail(location, 'slice', `Slice ${slice.name} of ${location} (url ${slice.url}) needs cardinality ${slice.card} but ${count} matching item(s) were found.`);
-    }
     case 'if':
     case 'allOf':
     case 'anyOf':

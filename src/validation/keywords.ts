@@ -9,7 +9,7 @@ import type { ErrorObject, KeywordCxt } from 'ajv';
 
 import { isResourceType, model } from '../fhir/model/index.js';
 import { FAST_FORMS, fastFormFor, guardFor, resultHolds, type InvariantCompiler } from './invariants.js';
-import type { BindingSpec, ChoiceGroup, FhirChecks, InvariantSpec } from './schema-builder.js';
+import type { BindingSpec, ChoiceGroup, FhirChecks, InvariantSpec, SliceSpec } from './schema-builder.js';
 import type { Terminology, ValueSetContent } from './terminology.js';
 import type { Severity } from './types.js';
 
@@ -228,7 +228,7 @@ function addCheck(ajv: Ajv2019, keyword: string, type: 'object' | undefined, bui
 
 export function addFhirKeywords(ajv: Ajv2019, ctx: KeywordContext): void {
   // Annotations read by the issue mapper.
-  ajv.addVocabulary(['fhirContext', 'fhirElement', 'fhirType', 'fhirRule', 'fhirSlice']);
+  ajv.addVocabulary(['fhirContext', 'fhirElement', 'fhirType', 'fhirRule']);
 
   const bindingCheck = (spec: BindingSpec): Check | undefined => {
     const content = ctx.terminology.resolve(spec.valueSet);
@@ -241,6 +241,25 @@ export function addFhirKeywords(ajv: Ajv2019, ctx: KeywordContext): void {
     const type = referencedType(reference, root as Node | undefined);
     if (type === undefined || targets.includes(type)) return undefined;
     return [{ path: '/reference', severity: 'error', rule: 'reference-type', message: `The reference must point to ${targets.join(' or ')}, but ${quote(reference)} points to ${type}.` }];
+  };
+
+  // Counted in one pass here rather than with `contains`, which builds and drops an ajv error for
+  // every extension that does not match a slice.
+  const sliceCheck = (slices: SliceSpec[]): Check => (data) => {
+    if (!Array.isArray(data)) return undefined;
+    let issues: IssueAt[] | undefined;
+    for (const slice of slices) {
+      let count = 0;
+      for (const item of data) if (item !== null && typeof item === 'object' && (item as Node).url === slice.url) count++;
+      if (count >= slice.min && (slice.max === '*' || count <= Number(slice.max))) continue;
+      (issues ??= []).push({
+        path: '',
+        severity: 'error',
+        rule: 'slice',
+        message: `Slice ${slice.name} (url ${slice.url}) needs cardinality ${slice.min}..${slice.max} but ${count} matching item(s) were found.`,
+      });
+    }
+    return issues;
   };
 
   const choiceCheck = (groups: ChoiceGroup[]): Check => (data) => {
@@ -297,6 +316,7 @@ export function addFhirKeywords(ajv: Ajv2019, ctx: KeywordContext): void {
   // fewer call sites keep ajv's generated functions small enough for V8 to inline them.
   addCheck(ajv, 'fhir', undefined, (spec: FhirChecks) => {
     const parts = [
+      spec.slices && sliceCheck(spec.slices),
       spec.binding && bindingCheck(spec.binding),
       spec.reference && referenceCheck(spec.reference),
       spec.choices && choiceCheck(spec.choices),

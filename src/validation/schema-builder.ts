@@ -37,8 +37,17 @@ export interface BindingSpec {
   type: string;
 }
 
+/** A slice of an extension array, told apart by url (discriminator value:url). */
+export interface SliceSpec {
+  name: string;
+  url: string;
+  min: number;
+  max: string;
+}
+
 /** What the `fhir` keyword checks on a value (see keywords.ts). */
 export interface FhirChecks {
+  slices?: SliceSpec[];
   binding?: BindingSpec;
   /** Resource types a Reference may point to. */
   reference?: string[];
@@ -286,7 +295,7 @@ export class SchemaBuilder {
     return { strength: b.strength, valueSet: b.valueSet, type };
   }
 
-  /** Extension slices by url: per-slice counts with contains, each item routed to its extension profile. */
+  /** Extension slices by url: per-slice counts (the `fhir` keyword), each item routed to its extension profile. */
   private sliceKeywords(info: ChildInfo, node: ProfileNode | undefined): SchemaObject {
     if (!node || node.slices.length === 0 || info.type !== 'Extension') return {};
     const slices = node.slices
@@ -303,12 +312,7 @@ export class SchemaBuilder {
     }
     return {
       items: route,
-      allOf: slices.map((s) => ({
-        fhirSlice: { name: s.name, url: s.url, card: card(s.rule) },
-        contains: { required: ['url'], properties: { url: { const: s.url } } },
-        minContains: s.rule.min,
-        ...(s.rule.max !== '*' ? { maxContains: Number(s.rule.max) } : {}),
-      })),
+      fhir: { slices: slices.map((s) => ({ name: s.name, url: s.url, min: s.rule.min, max: s.rule.max })) },
     };
   }
 }
