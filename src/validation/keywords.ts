@@ -4,7 +4,7 @@
  * keywords (fhir*) the issue mapper reads. Each keyword reports a ready-made issue in its
  * error's params so that the mapper needs no knowledge of the rule.
  */
-import { _, Name, type Ajv2019 } from 'ajv/dist/2019.js';
+import { _, Name, type Ajv } from 'ajv';
 import type { ErrorObject, KeywordCxt } from 'ajv';
 
 import { isResourceType, model } from '../fhir/model/index.js';
@@ -210,7 +210,7 @@ const ROOT_DATA = new Name('rootData');
  * Registers a keyword whose check runs as one inline call in ajv's generated code: no context
  * object is built per call, and a passing value costs one function call returning undefined.
  */
-function addCheck(ajv: Ajv2019, keyword: string, type: 'object' | undefined, build: (schema: never) => Check | undefined): void {
+function addCheck(ajv: Ajv, keyword: string, type: 'object' | undefined, build: (schema: never) => Check | undefined): void {
   ajv.addKeyword({
     keyword,
     ...(type ? { type } : {}),
@@ -226,7 +226,7 @@ function addCheck(ajv: Ajv2019, keyword: string, type: 'object' | undefined, bui
   });
 }
 
-export function addFhirKeywords(ajv: Ajv2019, ctx: KeywordContext): void {
+export function addFhirKeywords(ajv: Ajv, ctx: KeywordContext): void {
   // Annotations read by the issue mapper.
   ajv.addVocabulary(['fhirContext', 'fhirElement', 'fhirType', 'fhirRule']);
 

@@ -154,7 +154,7 @@ export class SchemaBuilder {
     const properties: Record<string, Schema> = {};
     const required: string[] = [];
     const choices: ChoiceGroup[] = [];
-    const dependentSchemas: Record<string, Schema> = {};
+    const dependencies: Record<string, Schema> = {};
     if (resourceType) {
       properties.resourceType = { const: resourceType, fhirRule: 'type' };
       required.push('resourceType');
@@ -182,13 +182,13 @@ export class SchemaBuilder {
         for (const info of allowed) {
           const own = renamed.get(info.name);
           const rule = own?.rule ?? { ...baseRule, types: baseRule.types.filter((t) => t.code === info.type) };
-          this.addChild(properties, required, dependentSchemas, info, rule, own ?? profiled, own !== undefined);
+          this.addChild(properties, required, dependencies, info, rule, own ?? profiled, own !== undefined);
         }
         choices.push({ stem: stem.slice(0, -3), names: allowed.map((i) => i.name), min: baseRule.min, max: baseRule.max });
       } else {
         const info = infos[0]!;
         if (baseRule.max === '0') this.prohibit(properties, info);
-        else this.addChild(properties, required, dependentSchemas, info, baseRule, profiled, true);
+        else this.addChild(properties, required, dependencies, info, baseRule, profiled, true);
       }
     }
     const invariants = this.invariantsFor(ctx, this.ownConstraints(ctx, node));
@@ -198,7 +198,7 @@ export class SchemaBuilder {
       properties,
       additionalProperties: false,
       ...(required.length ? { required } : {}),
-      ...(Object.keys(dependentSchemas).length ? { dependentSchemas } : {}),
+      ...(Object.keys(dependencies).length ? { dependencies } : {}),
       ...(choices.length || invariants.length ? { fhir: { ...(choices.length ? { choices } : {}), ...(invariants.length ? { invariants } : {}) } } : {}),
     };
   }
@@ -222,7 +222,7 @@ export class SchemaBuilder {
   private addChild(
     properties: Record<string, Schema>,
     required: string[],
-    dependentSchemas: Record<string, Schema>,
+    dependencies: Record<string, Schema>,
     info: ChildInfo,
     rule: ElementRule,
     node: ProfileNode | undefined,
@@ -251,7 +251,7 @@ export class SchemaBuilder {
       properties[`_${info.name}`] = info.isArray
         ? { type: 'array', items: { anyOf: [{ type: 'null' }, baseRef(PRIMITIVE_ELEMENT)] } }
         : baseRef(PRIMITIVE_ELEMENT);
-      if (!info.isArray) dependentSchemas[`_${info.name}`] = { fhirPrimitiveHasValue: info.name };
+      if (!info.isArray) dependencies[`_${info.name}`] = { fhirPrimitiveHasValue: info.name };
     }
     if (requireIt && (rule.min >= 1 || requiredBy)) required.push(info.name);
   }
@@ -283,7 +283,7 @@ export class SchemaBuilder {
       if (own.length) checks.invariants = own;
     }
     if (Object.keys(checks).length) extra.fhir = checks;
-    // Siblings of $ref (draft 2019-09) rather than an allOf wrapper: less generated code.
+    // Siblings of $ref (ajv applies them whatever the draft) rather than an allOf wrapper: less generated code.
     return Object.keys(extra).length ? { ...schema, ...extra } : schema;
   }
 

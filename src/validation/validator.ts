@@ -3,7 +3,7 @@
  * validates resources with the compiled functions only.
  */
 import { fileURLToPath } from 'node:url';
-import { Ajv2019 } from 'ajv/dist/2019.js';
+import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isResourceType, model } from '../fhir/model/index.js';
 import { profileTree } from './element-rules.js';
@@ -45,7 +45,7 @@ export function createValidator(options: ValidatorOptions = {}): Validator & Val
   for (const { file, resource } of store.valueSets) terminology.addValueSet(resource, file);
 
   const invariants = new InvariantCompiler();
-  const ajv = new Ajv2019({ allErrors: true, verbose: true, strict: false, unicodeRegExp: false });
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, unicodeRegExp: false });
   const baseValidators = new Map<string, ValidateFunction>();
   const profiles = new Map<string, CompiledProfile>();
   let compilations = 0;
