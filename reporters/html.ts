@@ -115,7 +115,20 @@ ${r.body ? `<pre class="body">${escapeHtml(prettyBody(r.body, r.headers))}</pre>
 ${r.body ? `<pre class="body">${escapeHtml(prettyBody(r.body, r.headers))}</pre>` : ''}${r.bodyTruncated ? '<p class="note">Body truncated in evidence.</p>' : ''}</div>`);
   }
   if (step.error) parts.push(`<p class="error-text">${escapeHtml(step.error)}</p>`);
+  if (step.exchanges) parts.push(renderAllExchanges(step));
   return parts.join('\n');
+}
+
+/** A step that sent many requests (a concurrency step): one line each, every one expandable. */
+function renderAllExchanges(step: ReportStep): string {
+  const rows = (step.exchanges ?? [])
+    .map((e, i) => {
+      const outcome = e.response ? `HTTP ${e.response.status}` : escapeHtml(e.error ?? 'no response');
+      const detail = renderExchange({ name: '', assertions: [], request: e.request, response: e.response, ...(e.error ? { error: e.error } : {}) });
+      return `<details class="exchange-item"><summary>#${i + 1} ${outcome} <span class="dur">${formatDuration(e.durationMs)}</span></summary>${detail}</details>`;
+    })
+    .join('\n');
+  return `<h5>All ${step.exchanges?.length ?? 0} exchanges</h5>${rows}`;
 }
 
 function renderStep(step: ReportStep): string {

@@ -33,11 +33,21 @@ export interface ReportResponse {
   bodyTruncated?: boolean;
 }
 
+export interface ReportExchange {
+  request: ReportRequest;
+  response: ReportResponse | null;
+  error?: string;
+  durationMs: number;
+}
+
 export interface ReportStep {
   name: string;
   status?: StepStatus;
+  /** The step's (first) exchange, shown in full. */
   request?: ReportRequest;
   response?: ReportResponse | null;
+  /** Every exchange of a step that sent several requests (parallel steps). */
+  exchanges?: ReportExchange[];
   error?: string;
   durationMs?: number;
   assertions: ReportAssertion[];
