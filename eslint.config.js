@@ -11,6 +11,10 @@ export default tseslint.config(
     languageOptions: { globals: { document: 'readonly' } },
   },
   {
+    files: ['bin/*.js'],
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly' } },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },

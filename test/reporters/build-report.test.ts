@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { buildReport, type RunFacts, type ScenarioRun } from '../../reporters/build-report.js';
 import type { Requirement } from '../../src/engine/requirements.js';
@@ -8,6 +8,8 @@ import type { ScenarioResult, Verdict } from '../../src/engine/results.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../reporters/schema/assurance-report.schema.json', import.meta.url), 'utf8'));
 const ajv = new Ajv({ allErrors: true, strict: false });
+// ajv-formats is CommonJS: its default export arrives wrapped under NodeNext.
+const addFormats = addFormatsModule as unknown as (a: Ajv) => Ajv;
 addFormats(ajv);
 const validateReport = ajv.compile(schema);
 

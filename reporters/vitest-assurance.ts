@@ -1,0 +1,113 @@
+/**
+ * The vitest reporter behind the assurance report: it collects each scenario × format result
+ * that the scenario spec attaches to its test's meta, and at the end of the run builds the report
+ * and writes it. A test that ended without a result (its setup failed) counts as errored, never passed.
+ */
+import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
+import type { Requirement } from '../src/engine/requirements.js';
+import type { ScenarioResult } from '../src/engine/results.js';
+import { buildReport, type ScenarioRun } from './build-report.js';
+import type { AssuranceReport } from './report-types.js';
+import { writeReports } from './write-reports.js';
+
+/** What the scenario spec puts in `task.meta.ndop` for every scenario × format test. */
+export interface ScenarioMeta {
+  result: ScenarioResult;
+  suite: string;
+  targetUrl: string;
+  embedded: boolean;
+  patients: string[];
+  createdIds: string[];
+}
+
+declare module 'vitest' {
+  interface TaskMeta {
+    ndop?: ScenarioMeta;
+  }
+}
+
+export interface AssuranceReporterOptions {
+  reportDir: string;
+  toolVersion: string;
+  requirements: Requirement[];
+  formats: Array<'xml' | 'json'>;
+  /** Shown when no test reached the target (it never started). */
+  targetUrl: string;
+  onReport?: (report: AssuranceReport, files: { json: string; html: string }) => void;
+}
+
+function unfinishedRun(testCase: TestCase, reason: string): ScenarioRun {
+  const match = /^(.*) \[(xml|json)\]$/.exec(testCase.name);
+  return {
+    suite: testCase.module.moduleId.split('/').pop() ?? 'scenarios',
+    result: {
+      id: match?.[1] ?? testCase.name,
+      title: testCase.name,
+      format: match?.[2] ?? 'none',
+      requirements: [],
+      status: 'error',
+      steps: [{ name: 'set up the scenario', status: 'error', assertions: [], evidence: [], stopReason: reason }],
+      skippedSteps: [],
+    },
+  };
+}
+
+export class AssuranceReporter implements Reporter {
+  private runs: ScenarioRun[] = [];
+  private startedAt = new Date();
+  private target: { url: string; embedded: boolean } | undefined;
+  private patients = new Set<string>();
+  private createdIds = new Set<string>();
+  report: AssuranceReport | undefined;
+
+  constructor(private readonly options: AssuranceReporterOptions) {}
+
+  onTestRunStart(): void {
+    this.startedAt = new Date();
+  }
+
+  onTestCaseResult(testCase: TestCase): void {
+    const meta = testCase.meta().ndop;
+    const state = testCase.result().state;
+    if (state === 'skipped' || state === 'pending') return;
+    if (!meta) {
+      const reason = testCase.result().errors?.map((e) => e.message).join('; ') || 'the scenario did not run';
+      this.runs.push(unfinishedRun(testCase, reason));
+      return;
+    }
+    this.target ??= { url: meta.targetUrl, embedded: meta.embedded };
+    meta.patients.forEach((p) => this.patients.add(p));
+    meta.createdIds.forEach((id) => this.createdIds.add(id));
+    this.runs.push({ result: meta.result, suite: meta.suite, durationMs: testCase.diagnostic()?.duration ?? 0 });
+  }
+
+  onTestRunEnd(_modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): void {
+    for (const error of unhandledErrors) {
+      this.runs.push({
+        suite: 'run',
+        result: {
+          id: 'run-error',
+          title: 'The run itself failed',
+          format: 'none',
+          requirements: [],
+          status: 'error',
+          steps: [{ name: 'run', status: 'error', assertions: [], evidence: [], stopReason: error.message }],
+          skippedSteps: [],
+        },
+      });
+    }
+    const report = buildReport(this.runs, this.options.requirements, {
+      toolVersion: this.options.toolVersion,
+      targetUrl: this.target?.url ?? this.options.targetUrl,
+      embedded: this.target?.embedded ?? false,
+      startedAt: this.startedAt,
+      finishedAt: new Date(),
+      formats: this.options.formats,
+      patients: [...this.patients],
+      createdIds: [...this.createdIds],
+    });
+    const files = writeReports(report, this.options.reportDir);
+    this.report = report;
+    this.options.onReport?.(report, files);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * ndop-assure: runs the NDOP scenarios against a target (or the embedded reference server)
+ * and writes the assurance report. Exit codes: 0 conformant, 1 non-conformant, 2 usage or
+ * configuration error, 3 the target could not be tested.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigFileError } from '../config/config-file.js';
+import { resolveRunOptions, type CommandLineOptions } from '../config/run-options.js';
+import { SettingsError } from '../config/settings.js';
+import { EXIT } from './exit-codes.js';
+import { listScenarios } from './list.js';
+import { checkReachable } from './preflight.js';
+import { runScenarios, toolVersion } from './run-scenarios.js';
+import { summaryText } from './summary.js';
+
+const EXAMPLES = `
+Environment variables (override the config file; options override both):
+  NDOP_TARGET_URL, NDOP_FORMAT, NDOP_CONFIG, NDOP_REPORT_DIR, NDOP_GREP, NDOP_TIMEOUT,
+  NDOP_FIXED_PATIENTS, NDOP_SNOMED_SYSTEM, NDOP_MAX_CONSENTS_PER_PATIENT, NDOP_SECRET_HEADERS
+
+Exit codes:
+  0 conformant (warnings allowed)   1 not conformant (a MUST/SHALL failed)
+  2 usage or configuration error    3 the target could not be tested
+
+Examples:
+  npm run assure                                         # against the embedded reference server
+  npx ndop-assure --target https://ndop.example.nhs.uk/STU3 --format json
+  npx ndop-assure --config ndop.yaml --report-dir out/ndop --grep '^create-'
+  npx ndop-assure --list                                 # scenarios and requirements, nothing run
+`;
+
+function program(): Command {
+  return new Command('ndop-assure')
+    .description('Assure an NDOP (National Data Opt-out) FHIR STU3 server against the implementation guide.')
+    .version(toolVersion())
+    .addOption(new Option('--target <url>', 'base URL of the server under test (default: start the embedded reference server)'))
+    .addOption(new Option('--format <format>', 'formats to run each scenario in').choices(['xml', 'json', 'both']))
+    .option('--config <file>', 'YAML or JSON configuration file (see examples/ and the README)')
+    .option('--report-dir <dir>', 'where to write the reports (default: reports)')
+    .option('--grep <pattern>', 'run only scenarios whose "id [format]" or title matches this regular expression')
+    .option('--timeout <ms>', 'connect and response timeout in milliseconds')
+    .option('--list', 'list the scenarios and requirements without running anything')
+    .addHelpText('after', EXAMPLES)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const command = program();
+  try {
+    command.parse(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.conformant : EXIT.usage;
+    throw e;
+  }
+  const cli = command.opts<CommandLineOptions & { list?: boolean }>();
+  let options;
+  try {
+    options = resolveRunOptions(cli);
+  } catch (e) {
+    if (e instanceof SettingsError || e instanceof ConfigFileError) {
+      process.stderr.write(`ndop-assure: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  if (cli.list) {
+    process.stdout.write(`${listScenarios(options.settings, options.grep)}\n`);
+    return EXIT.conformant;
+  }
+  if (options.settings.targetUrl) {
+    const reach = await checkReachable(options.settings.targetUrl, options.settings.connectTimeoutMs);
+    if (!reach.ok) {
+      process.stderr.write(`ndop-assure: the target ${options.settings.targetUrl} cannot be reached: ${reach.reason}. Nothing was tested.\n`);
+      return EXIT.untestable;
+    }
+  }
+  const { report, files } = await runScenarios(options);
+  process.stdout.write(`${summaryText(report, files)}\n`);
+  if (report.verdict === 'conformant') return EXIT.conformant;
+  return report.verdict === 'non-conformant' ? EXIT.nonConformant : EXIT.untestable;
+}
+
+// Run when executed directly (npm run assure, bin/ndop-assure.js), not when imported by tests.
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`ndop-assure: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exit(EXIT.untestable);
+    },
+  );
+}

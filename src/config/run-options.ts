@@ -1,0 +1,79 @@
+/**
+ * One validated set of run options from four layers: defaults < configuration file <
+ * NDOP_* environment variables < command-line options. Every bad value is a SettingsError
+ * that names where it came from.
+ */
+import { loadConfigFile, type ConfigFile } from './config-file.js';
+import { DEFAULT_SETTINGS, SettingsError, settingsFromEnv, type EngineSettings } from './settings.js';
+
+export interface CommandLineOptions {
+  target?: string;
+  format?: string;
+  config?: string;
+  reportDir?: string;
+  grep?: string;
+  timeout?: string;
+}
+
+export interface RunOptions {
+  settings: EngineSettings;
+  reportDir: string;
+  grep?: string;
+  configFile?: string;
+}
+
+export const DEFAULT_REPORT_DIR = 'reports';
+
+function fromFile(file: ConfigFile, base: EngineSettings): EngineSettings {
+  const s: EngineSettings = { ...base };
+  if (file.target) s.targetUrl = file.target.replace(/\/+$/, '');
+  if (file.format) s.formats = file.format === 'both' ? ['xml', 'json'] : [file.format];
+  if (file.timeout) s.connectTimeoutMs = s.bodyTimeoutMs = file.timeout;
+  if (file.connectTimeout) s.connectTimeoutMs = file.connectTimeout;
+  if (file.bodyTimeout) s.bodyTimeoutMs = file.bodyTimeout;
+  if (file.evidenceBodyLimit) s.evidenceBodyLimit = file.evidenceBodyLimit;
+  if (file.fixedPatients) s.fixedPatients = [...file.fixedPatients];
+  if (file.snomedSystem) s.snomedSystem = file.snomedSystem;
+  if (file.maxConsentsPerPatient) s.maxConsentsPerPatient = file.maxConsentsPerPatient;
+  if (file.secretHeaders) s.secretHeaders = [...file.secretHeaders];
+  return s;
+}
+
+/** Command-line values reuse the environment parser; its messages are renamed to the option. */
+const OPTION_FOR_VARIABLE: Record<string, string> = {
+  NDOP_TARGET_URL: '--target',
+  NDOP_FORMAT: '--format',
+  NDOP_TIMEOUT: '--timeout',
+};
+
+function fromCommandLine(cli: CommandLineOptions, base: EngineSettings): EngineSettings {
+  const env: NodeJS.ProcessEnv = {};
+  if (cli.target !== undefined) env.NDOP_TARGET_URL = cli.target;
+  if (cli.format !== undefined) env.NDOP_FORMAT = cli.format;
+  if (cli.timeout !== undefined) env.NDOP_TIMEOUT = cli.timeout;
+  try {
+    return settingsFromEnv(env, base);
+  } catch (e) {
+    if (!(e instanceof SettingsError)) throw e;
+    const message = Object.entries(OPTION_FOR_VARIABLE).reduce((m, [variable, option]) => m.replace(variable, option), e.message);
+    throw new SettingsError(message);
+  }
+}
+
+export function resolveRunOptions(cli: CommandLineOptions, env: NodeJS.ProcessEnv = process.env): RunOptions {
+  const configFile = cli.config ?? env.NDOP_CONFIG;
+  const file = configFile ? loadConfigFile(configFile) : {};
+  const settings = fromCommandLine(cli, settingsFromEnv(env, fromFile(file, DEFAULT_SETTINGS)));
+  const grep = cli.grep ?? env.NDOP_GREP ?? file.grep;
+  if (grep !== undefined) {
+    try {
+      new RegExp(grep);
+    } catch (e) {
+      throw new SettingsError(`--grep: "${grep}" is not a regular expression (${(e as Error).message})`);
+    }
+  }
+  const options: RunOptions = { settings, reportDir: cli.reportDir ?? env.NDOP_REPORT_DIR ?? file.reportDir ?? DEFAULT_REPORT_DIR };
+  if (grep !== undefined) options.grep = grep;
+  if (configFile) options.configFile = configFile;
+  return options;
+}

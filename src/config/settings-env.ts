@@ -1,0 +1,20 @@
+/**
+ * The inverse of settingsFromEnv: writes settings as NDOP_* variables, so that vitest workers
+ * started by the command see exactly the options the command resolved.
+ */
+import type { EngineSettings } from './settings.js';
+
+export function settingsToEnv(settings: EngineSettings): Record<string, string> {
+  const env: Record<string, string> = {
+    NDOP_FORMAT: settings.formats.join(','),
+    NDOP_CONNECT_TIMEOUT: String(settings.connectTimeoutMs),
+    NDOP_BODY_TIMEOUT: String(settings.bodyTimeoutMs),
+    NDOP_EVIDENCE_BODY_LIMIT: String(settings.evidenceBodyLimit),
+    NDOP_SNOMED_SYSTEM: settings.snomedSystem,
+    NDOP_MAX_CONSENTS_PER_PATIENT: String(settings.maxConsentsPerPatient),
+  };
+  if (settings.targetUrl) env.NDOP_TARGET_URL = settings.targetUrl;
+  if (settings.fixedPatients.length > 0) env.NDOP_FIXED_PATIENTS = settings.fixedPatients.join(',');
+  if (settings.secretHeaders.length > 0) env.NDOP_SECRET_HEADERS = settings.secretHeaders.join(',');
+  return env;
+}
