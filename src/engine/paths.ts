@@ -1,0 +1,14 @@
+/** Repo-relative locations of the suites, fixtures and schemas (resolved from this module, not the working directory). */
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const SUITES_DIR = path.join(REPO_ROOT, 'suites');
+export const FIXTURES_DIR = path.join(REPO_ROOT, 'fixtures');
+export const SCHEMA_DIR = path.join(SUITES_DIR, 'schema');
+
+/** A path as shown in messages: relative to the repo when inside it. */
+export function displayPath(file: string): string {
+  const rel = path.relative(REPO_ROOT, file);
+  return rel.startsWith('..') ? file : rel.split(path.sep).join('/');
+}

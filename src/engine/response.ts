@@ -1,0 +1,33 @@
+/** A received response as the assertions see it: status, headers, and the body parsed when it is FHIR. */
+import { parseResource, type Format, type Resource } from '../fhir/index.js';
+
+export interface ParsedResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** Format named by Content-Type, when it names one. */
+  format?: Format;
+  resource?: Resource;
+  /** Why the body could not be read as a FHIR resource (empty, unknown media type, parse error). */
+  parseError?: string;
+}
+
+export function formatOfContentType(contentType: string | undefined): Format | undefined {
+  if (!contentType) return undefined;
+  const mime = contentType.split(';')[0]!.trim().toLowerCase();
+  if (mime.includes('json')) return 'json';
+  if (mime.includes('xml')) return 'xml';
+  return undefined;
+}
+
+export function parseResponse(status: number, headers: Record<string, string>, body: string): ParsedResponse {
+  const format = formatOfContentType(headers['content-type']);
+  const base: ParsedResponse = { status, headers, body, ...(format ? { format } : {}) };
+  if (body.trim() === '') return { ...base, parseError: 'the response body is empty' };
+  if (!format) return { ...base, parseError: `the Content-Type "${headers['content-type'] ?? ''}" is not XML or JSON` };
+  try {
+    return { ...base, resource: parseResource(body, format) };
+  } catch (err) {
+    return { ...base, parseError: `the ${format.toUpperCase()} body cannot be parsed: ${(err as Error).message}` };
+  }
+}

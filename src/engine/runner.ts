@@ -1,0 +1,146 @@
+/** Runs one scenario in one format against a target: steps in order, captures threaded through, verdicts per step. */
+import type { EngineSettings } from '../config/settings.js';
+import type { Format } from '../fhir/index.js';
+import { DEFAULT_MIME } from '../fhir/mime.js';
+import { send, type Exchange } from '../transport/index.js';
+import type { Validator } from '../validation/index.js';
+import { checkParallel, checkResponse } from './assertions.js';
+import { capture, type Captured } from './captures.js';
+import type { PatientSource } from './patients.js';
+import { buildRequest } from './request-builder.js';
+import { parseResponse } from './response.js';
+import { worst, type AssertionResult, type ScenarioResult, type StepResult } from './results.js';
+import { referencedRoots, renderValue, type Variables } from './templating.js';
+import type { Scenario, Step } from './types.js';
+
+export interface RunContext {
+  baseUrl: string;
+  settings: EngineSettings;
+  patients: PatientSource;
+  validator: () => Validator;
+  /** Called after each step (the vitest spec records Allure steps here). */
+  onStep?: (step: Step, result: StepResult) => void | Promise<void>;
+}
+
+function initialVariables(format: Format, ctx: RunContext): Variables {
+  return {
+    base: ctx.baseUrl,
+    format,
+    mime: DEFAULT_MIME[format],
+    otherFormat: format === 'xml' ? 'json' : 'xml',
+    otherMime: DEFAULT_MIME[format === 'xml' ? 'json' : 'xml'],
+    patient: ctx.patients.fresh(),
+    patient2: ctx.patients.fresh(),
+    invalidNhsNumber: ctx.patients.invalidNumber(),
+    settings: { snomedSystem: ctx.settings.snomedSystem, maxConsentsPerPatient: ctx.settings.maxConsentsPerPatient },
+  };
+}
+
+function transportFailure(exchanges: Exchange[]): AssertionResult | undefined {
+  const failed = exchanges.find((x) => x.evidence.error);
+  if (!failed) return undefined;
+  const e = failed.evidence.error!;
+  return { name: 'request', level: 'MUST', status: 'error', message: `Request could not be completed: ${failed.evidence.request.method} ${failed.evidence.request.url} gave ${e.code} (${e.message})` };
+}
+
+async function runStep(step: Step, format: Format, vars: Variables, ctx: RunContext): Promise<{ result: StepResult; captured: Record<string, Captured> }> {
+  const captured: Record<string, Captured> = {};
+  const result: StepResult = { name: step.name, status: 'passed', assertions: [], evidence: [] };
+  let outgoing;
+  let expect;
+  try {
+    outgoing = buildRequest(step.request, format, ctx.baseUrl, vars);
+    expect = renderValue(step.expect ?? {}, vars);
+  } catch (err) {
+    result.assertions.push({ name: 'request', level: 'MUST', status: 'error', message: `Scenario step cannot be built: ${(err as Error).message}` });
+    result.status = 'error';
+    return { result, captured };
+  }
+  const options = {
+    connectTimeoutMs: ctx.settings.connectTimeoutMs,
+    bodyTimeoutMs: ctx.settings.bodyTimeoutMs,
+    evidenceBodyLimit: ctx.settings.evidenceBodyLimit,
+    secretHeaders: ctx.settings.secretHeaders,
+  };
+  const exchanges = await Promise.all(Array.from({ length: step.parallel ?? 1 }, () => send(outgoing, options)));
+  result.evidence = exchanges.map((x) => x.evidence);
+  const broken = transportFailure(exchanges);
+  if (broken) {
+    result.assertions.push(broken);
+    result.status = 'error';
+    return { result, captured };
+  }
+  if (step.parallel) {
+    result.assertions.push(...checkParallel(expect, exchanges.map((x) => x.status!)));
+  } else {
+    const x = exchanges[0]!;
+    const res = parseResponse(x.status!, x.headers, x.body);
+    result.assertions.push(...checkResponse(expect, res, ctx));
+    for (const spec of step.capture ?? []) {
+      const c = capture(spec, res);
+      if (c.value) captured[spec.name] = c.value;
+      if (c.failure) result.assertions.push(c.failure);
+    }
+  }
+  result.status = worst(result.assertions.map((a) => a.status));
+  return { result, captured };
+}
+
+/** Capture names later steps refer to. */
+function neededLater(steps: readonly Step[], from: number, names: readonly string[]): string[] {
+  const used = new Set<string>();
+  for (const s of steps.slice(from)) referencedRoots({ request: s.request, expect: s.expect }, used);
+  return names.filter((n) => used.has(n));
+}
+
+/** A scenario's result plus what it left on the target: the patients it used and the Consent ids it created. */
+export interface ScenarioRun {
+  result: ScenarioResult;
+  patients: string[];
+  createdIds: string[];
+}
+
+export async function runScenario(scenario: Scenario, format: Format, ctx: RunContext): Promise<ScenarioResult> {
+  return (await runScenarioDetailed(scenario, format, ctx)).result;
+}
+
+export async function runScenarioDetailed(scenario: Scenario, format: Format, ctx: RunContext): Promise<ScenarioRun> {
+  const vars = initialVariables(format, ctx);
+  const createdIds = new Set<string>();
+  const steps: StepResult[] = [];
+  const skippedSteps: string[] = [];
+  for (let i = 0; i < scenario.steps.length; i++) {
+    const step = scenario.steps[i]!;
+    const { result, captured } = await runStep(step, format, vars, ctx);
+    Object.assign(vars, captured);
+    for (const c of step.capture ?? []) if (c.from === 'location' && captured[c.name]?.id) createdIds.add(captured[c.name]!.id!);
+    steps.push(result);
+    if (result.status === 'error') {
+      result.stopReason = `stopped: step "${step.name}" could not be tested, so the remaining steps did not run`;
+    } else if (result.status === 'failed') {
+      const needed = neededLater(scenario.steps, i + 1, (step.capture ?? []).map((c) => c.name));
+      if (needed.length > 0) result.stopReason = `stopped: step "${step.name}" failed and later steps need its capture(s) ${needed.join(', ')}`;
+    }
+    await ctx.onStep?.(step, result);
+    if (result.stopReason) {
+      skippedSteps.push(...scenario.steps.slice(i + 1).map((s) => s.name));
+      break;
+    }
+  }
+  const result: ScenarioResult = {
+    id: scenario.id,
+    title: scenario.title,
+    format,
+    requirements: scenario.requirements,
+    status: worst(steps.map((s) => s.status)),
+    steps,
+    skippedSteps,
+  };
+  const patients = [vars.patient, vars.patient2].map((p) => (p as { nhsNumber: string }).nhsNumber);
+  return { result, patients, createdIds: [...createdIds] };
+}
+
+/** The formats a scenario runs in: its own list narrowed by the run's settings. */
+export function formatsFor(scenario: Scenario, settings: EngineSettings): Format[] {
+  return (scenario.formats ?? ['xml', 'json']).filter((f) => settings.formats.includes(f));
+}

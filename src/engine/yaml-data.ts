@@ -1,0 +1,77 @@
+/** Reads a YAML (or JSON) data file and checks it against a JSON Schema; every problem names file, path and reason. */
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { parseDocument } from 'yaml';
+import { displayPath } from './paths.js';
+
+export class DataFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly location: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${location}: ${reason}`);
+  }
+}
+
+const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+const compiled = new Map<string, ValidateFunction>();
+
+function validatorFor(schemaFile: string): ValidateFunction {
+  let fn = compiled.get(schemaFile);
+  if (!fn) {
+    const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as object;
+    fn = ajv.compile(schema);
+    compiled.set(schemaFile, fn);
+  }
+  return fn;
+}
+
+/** One message per failing location, deepest first; alternative types are joined ("must be integer or array"). */
+export function describeSchemaErrors(errors: readonly ErrorObject[]): { location: string; reason: string }[] {
+  const byPath = new Map<string, { types: string[]; messages: string[] }>();
+  for (const e of errors) {
+    const loc = e.instancePath || '/';
+    const entry = byPath.get(loc) ?? { types: [], messages: [] };
+    byPath.set(loc, entry);
+    if (e.keyword === 'type') entry.types.push(String((e.params as { type: string }).type));
+    else if (e.keyword === 'oneOf' || e.keyword === 'if' || e.keyword === 'anyOf') continue;
+    else if (e.keyword === 'additionalProperties') entry.messages.push(`unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`);
+    else if (e.keyword === 'enum') entry.messages.push(`must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`);
+    else if (e.keyword === 'not') entry.messages.push('must not have both fixture and body');
+    else entry.messages.push(e.message ?? e.keyword);
+  }
+  const out: { location: string; reason: string }[] = [];
+  for (const [location, entry] of byPath) {
+    const reasons = [...new Set(entry.messages)];
+    if (entry.types.length) reasons.unshift(`must be ${[...new Set(entry.types)].join(' or ')}`);
+    if (reasons.length) out.push({ location, reason: reasons.join('; ') });
+  }
+  // Deepest path first: it is where the author has to look.
+  return out.sort((a, b) => b.location.split('/').length - a.location.split('/').length);
+}
+
+/** Parses `file` and validates it; throws DataFileError (YAML errors with line/column, schema errors with JSON path). */
+export function readYamlData<T>(file: string, schemaFile: string, text?: string): T {
+  const shown = displayPath(file);
+  let source: string;
+  try {
+    source = text ?? readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new DataFileError(shown, '/', `cannot be read (${(err as Error).message})`);
+  }
+  const doc = parseDocument(source, { prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const pos = e.linePos?.[0];
+    const where = pos ? `line ${pos.line}, column ${pos.col}` : 'YAML';
+    throw new DataFileError(shown, where, `YAML syntax error: ${e.message.split('\n')[0]}`);
+  }
+  const data: unknown = doc.toJS();
+  const validate = validatorFor(schemaFile);
+  if (!validate(data)) {
+    const [first] = describeSchemaErrors(validate.errors ?? []);
+    throw new DataFileError(shown, first?.location ?? '/', first?.reason ?? 'does not match the schema');
+  }
+  return data as T;
+}

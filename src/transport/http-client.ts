@@ -1,0 +1,102 @@
+/** Sends one request with undici and records it as evidence; transport failures become evidence.error, never throws. */
+import { Agent, request, errors } from 'undici';
+import type { Evidence } from './evidence.js';
+import { redactHeaders } from './redact.js';
+
+export interface TransportOptions {
+  connectTimeoutMs: number;
+  bodyTimeoutMs: number;
+  evidenceBodyLimit: number;
+  secretHeaders: readonly string[];
+}
+
+export interface OutgoingRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** What the engine sees: the whole response body (evidence keeps a possibly truncated copy). */
+export interface Exchange {
+  evidence: Evidence;
+  status?: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function errorCode(err: unknown): string {
+  if (err instanceof errors.ConnectTimeoutError) return 'CONNECT_TIMEOUT';
+  if (err instanceof errors.HeadersTimeoutError) return 'HEADERS_TIMEOUT';
+  if (err instanceof errors.BodyTimeoutError) return 'BODY_TIMEOUT';
+  const e = err as { code?: unknown; cause?: { code?: unknown } };
+  if (typeof e.cause?.code === 'string') return e.cause.code;
+  if (typeof e.code === 'string') return e.code;
+  return 'TRANSPORT_ERROR';
+}
+
+function truncate(body: string, limit: number): { body: string; bodyTruncated?: { originalLength: number; note: string } } {
+  if (body.length <= limit) return { body };
+  return {
+    body: body.slice(0, limit),
+    bodyTruncated: { originalLength: body.length, note: `body cut at ${limit} of ${body.length} characters` },
+  };
+}
+
+const agents = new Map<number, Agent>();
+/** One connection pool per connect timeout, so the timeout applies to opening the socket itself. */
+function agentFor(connectTimeoutMs: number): Agent {
+  let agent = agents.get(connectTimeoutMs);
+  if (!agent) {
+    agent = new Agent({ connect: { timeout: connectTimeoutMs } });
+    agents.set(connectTimeoutMs, agent);
+  }
+  return agent;
+}
+
+export async function send(req: OutgoingRequest, options: TransportOptions): Promise<Exchange> {
+  const started = performance.now();
+  const evidenceRequest = {
+    method: req.method,
+    url: req.url,
+    headers: redactHeaders(req.headers, options.secretHeaders),
+    ...(req.body !== undefined ? { body: req.body } : {}),
+  };
+  try {
+    const res = await request(req.url, {
+      dispatcher: agentFor(options.connectTimeoutMs),
+      method: req.method as 'GET',
+      headers: req.headers,
+      body: req.body,
+      headersTimeout: options.bodyTimeoutMs,
+      bodyTimeout: options.bodyTimeoutMs,
+      signal: AbortSignal.timeout(options.connectTimeoutMs + options.bodyTimeoutMs),
+    });
+    const body = await res.body.text();
+    const headers = flattenHeaders(res.headers);
+    const durationMs = Math.round(performance.now() - started);
+    return {
+      status: res.statusCode,
+      headers,
+      body,
+      evidence: {
+        request: evidenceRequest,
+        response: { status: res.statusCode, headers: redactHeaders(headers, options.secretHeaders), ...truncate(body, options.evidenceBodyLimit) },
+        durationMs,
+      },
+    };
+  } catch (err) {
+    const durationMs = Math.round(performance.now() - started);
+    const message = err instanceof Error ? err.message : String(err);
+    return { headers: {}, body: '', evidence: { request: evidenceRequest, durationMs, error: { code: errorCode(err), message } } };
+  }
+}

@@ -1,0 +1,6 @@
+/** HTTP transport of the harness: one function to send, one evidence type for the reporters. */
+export { send } from './http-client.js';
+export type { Exchange, OutgoingRequest, TransportOptions } from './http-client.js';
+export type { Evidence, EvidenceRequest, EvidenceResponse } from './evidence.js';
+export { REDACTED } from './evidence.js';
+export { redactHeaders, ALWAYS_SECRET } from './redact.js';

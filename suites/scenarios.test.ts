@@ -1,0 +1,57 @@
+/**
+ * The NDOP suites as vitest tests: one test per scenario × format, named "<id> [<format>]".
+ * Target: NDOP_TARGET_URL, or the embedded reference server on an ephemeral port.
+ * task.meta.ndop (ScenarioMeta, reporters/vitest-assurance.ts) carries the engine's ScenarioResult: requirement ids,
+ * verdict, every assertion with its level (warnings included) and the evidence of every exchange.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { settingsFromEnv } from '../src/config/settings.js';
+import {
+  PatientSource, formatLintProblem, formatsFor, lintSuites, loadRequirements, loadSuites, openTarget, readTags, runScenarioDetailed,
+  type Target,
+} from '../src/engine/index.js';
+import { createValidator, type Validator } from '../src/validation/index.js';
+import { recordAllureStep } from './allure-steps.js';
+// Declares task.meta.ndop (the reporters' side of the contract).
+import type { ScenarioMeta } from '../reporters/vitest-assurance.js';
+
+const settings = settingsFromEnv();
+const files = loadSuites();
+const problems = lintSuites(files, { tags: readTags(), requirementIds: new Set(loadRequirements().map((r) => r.id)) });
+if (problems.length > 0) throw new Error(`scenario lint failed:\n${problems.map(formatLintProblem).join('\n')}`);
+
+let target: Target;
+let validator: Validator | undefined;
+const patients = new PatientSource({ fixed: settings.fixedPatients });
+
+beforeAll(async () => {
+  target = await openTarget(settings.targetUrl);
+});
+afterAll(async () => {
+  await target?.close();
+});
+
+for (const file of files) {
+  describe(file.file, () => {
+    for (const scenario of file.scenarios) {
+      for (const format of formatsFor(scenario, settings)) {
+        test(`${scenario.id} [${format}]`, async ({ task }) => {
+          const { result, patients: used, createdIds } = await runScenarioDetailed(scenario, format, {
+            baseUrl: target.url,
+            settings,
+            patients,
+            validator: () => (validator ??= createValidator()),
+            onStep: (_step, stepResult) => recordAllureStep(stepResult),
+          });
+          const assertions = result.steps.flatMap((s) => s.assertions.map((a) => ({ step: s.name, ...a })));
+          const meta: ScenarioMeta = { result, suite: file.file, targetUrl: target.url, embedded: target.embedded, patients: used, createdIds };
+          task.meta.ndop = meta;
+          const blocking = assertions.filter((a) => a.status === 'failed' || a.status === 'error');
+          const stops = result.steps.flatMap((s) => (s.stopReason ? [s.stopReason] : []));
+          const report = [...blocking.map((a) => `${a.step}: [${a.status}] ${a.message}`), ...stops];
+          expect(report, `${scenario.id} [${format}]: ${scenario.title}`).toEqual([]);
+        });
+      }
+    }
+  });
+}
