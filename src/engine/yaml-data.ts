@@ -1,7 +1,7 @@
 /** Reads a YAML (or JSON) data file and checks it against a JSON Schema; every problem names file, path and reason. */
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { displayPath } from './paths.js';
 
 export class DataFileError extends Error {
@@ -60,11 +60,12 @@ export function readYamlData<T>(file: string, schemaFile: string, text?: string)
   } catch (err) {
     throw new DataFileError(shown, '/', `cannot be read (${(err as Error).message})`);
   }
-  const doc = parseDocument(source, { prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { prettyErrors: false, lineCounter });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    const pos = e.linePos?.[0];
-    const where = pos ? `line ${pos.line}, column ${pos.col}` : 'YAML';
+    const pos = lineCounter.linePos(e.pos[0]);
+    const where = `line ${pos.line}, column ${pos.col}`;
     throw new DataFileError(shown, where, `YAML syntax error: ${e.message.split('\n')[0]}`);
   }
   const data: unknown = doc.toJS();

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { checkBundle, checkFhirPath, checkHeader, checkOperationOutcome, checkParallel, checkResponse, checkStatus } from '../../src/engine/assertions.js';
+import { parseResponse } from '../../src/engine/response.js';
+import { createValidator, type Validator } from '../../src/validation/index.js';
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  parseResponse(status, { 'content-type': 'application/fhir+json', ...headers }, JSON.stringify(body));
+let validator: Validator | undefined;
+const ctx = { validator: () => (validator ??= createValidator()) };
+
+describe('assertions: one message shape', () => {
+  it('status', () => {
+    expect(checkStatus(201, 200)).toEqual({ name: 'status', level: 'MUST', status: 'failed', message: 'Unexpected response status: expected 201, but received 200' });
+    expect(checkStatus([400, 422], 422).status).toBe('passed');
+    expect(checkStatus({ in: [412], level: 'SHOULD' }, 200)).toMatchObject({ status: 'warning', message: 'Unexpected response status: expected 412, but received 200' });
+  });
+
+  it('headers: present, equals, matches, absent', () => {
+    const h = { etag: 'W/"1"', location: 'http://x/Consent/a/_history/1' };
+    expect(checkHeader({ name: 'ETag', equals: 'W/"2"' }, h).message).toBe('Unexpected ETag header: expected "W/\\"2\\"", but received "W/\\"1\\""');
+    expect(checkHeader({ name: 'Location', matches: '/_history/1$' }, h).status).toBe('passed');
+    expect(checkHeader({ name: 'Allow', present: true, level: 'SHOULD' }, h)).toMatchObject({ status: 'warning', message: 'Unexpected Allow header: expected one, but received none' });
+    expect(checkHeader({ name: 'ETag', present: false }, h).status).toBe('failed');
+  });
+
+  it('OperationOutcome severity, code and details code', () => {
+    const oo = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing', details: { coding: [{ code: 'INVALID_RESOURCE' }] } }] };
+    const res = json(422, oo);
+    expect(checkOperationOutcome({ severity: 'error', code: 'processing', details: 'INVALID_RESOURCE' }, res).status).toBe('passed');
+    expect(checkOperationOutcome({ severity: 'error', code: 'duplicate', details: 'DUPLICATE_REJECTED' }, res).message).toBe(
+      'Unexpected OperationOutcome issue: expected severity error, code duplicate, details DUPLICATE_REJECTED, but received severity error, code processing, details INVALID_RESOURCE');
+  });
+
+  it('bundle rules: type, total, total vs entries, fullUrl vs id, search.mode', () => {
+    const bundle = {
+      resourceType: 'Bundle', type: 'searchset', total: 2,
+      entry: [{ fullUrl: 'http://x/Consent/a', resource: { resourceType: 'Consent', id: 'b' }, search: { mode: 'include' } }],
+    };
+    const results = checkBundle({ type: 'history', total: 1, totalMatchesEntries: true, fullUrlMatchesId: true, searchMode: 'match' }, json(200, bundle));
+    expect(results.map((r) => r.status)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed']);
+    expect(results.map((r) => r.message)).toEqual([
+      'Unexpected Bundle.type: expected history, but received searchset',
+      'Unexpected Bundle.total: expected 1, but received 2',
+      'Unexpected Bundle.total: expected the number of entries (1), but received 2',
+      'Unexpected entry fullUrl: expected [base]/<type>/<resource.id> for every entry, but received http://x/Consent/a for id b',
+      'Unexpected entry search.mode: expected match for every entry, but received include',
+    ]);
+  });
+
+  it('FHIRPath: true passes, anything else fails with the value, a broken expression is an error', () => {
+    const res = json(200, { resourceType: 'Bundle', type: 'searchset', total: 0 });
+    expect(checkFhirPath('Bundle.total = 0', res).status).toBe('passed');
+    expect(checkFhirPath('Bundle.total', res).message).toBe('Unexpected result of Bundle.total: expected true, but received 0');
+    expect(checkFhirPath('Bundle.total = (', res).status).toBe('error');
+  });
+
+  it('an unparseable body where a resource is needed is an error, not a failure', () => {
+    const res = parseResponse(200, { 'content-type': 'application/fhir+json' }, '{"resourceType": ');
+    const [status, rt] = checkResponse({ status: 200, resourceType: 'Bundle' }, res, ctx);
+    expect(status!.status).toBe('passed');
+    expect(rt!.status).toBe('error');
+    expect(rt!.message).toMatch(/^Unexpected response body: expected a FHIR resource, but received the JSON body cannot be parsed/);
+  });
+
+  it('a failed MUST status skips the body checks', () => {
+    const res = parseResponse(500, { 'content-type': 'text/html' }, '<h1>oops</h1>');
+    expect(checkResponse({ status: 201, resourceType: 'Consent', profile: 'consent' }, res, ctx).map((a) => a.name)).toEqual(['status']);
+  });
+
+  it('profile: validator issues become the message', () => {
+    const res = json(200, { resourceType: 'Consent', status: 'active' });
+    const [result] = checkResponse({ profile: 'consent' }, res, ctx);
+    expect(result!.status).toBe('failed');
+    expect(result!.message).toMatch(/^Unexpected resource: expected conformance to https:\/\/fhir\.nhs\.uk\/STU3\/StructureDefinition\/NDOP-Consent-1, but received \d+ error\(s\): Consent[.:]/);
+  });
+
+  it('parallel: allowed statuses and exact counts', () => {
+    const r = checkParallel({ status: [201, 422], statusCount: { '201': 1 } }, [201, 201, 422, 500]);
+    expect(r.map((a) => a.message)).toEqual([
+      'Unexpected response status: expected 201 or 422 for every response, but received 500 among 4 responses',
+      'Unexpected number of 201 responses: expected 1, but received 2 (statuses: 201, 201, 422, 500)',
+    ]);
+  });
+});
