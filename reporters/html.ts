@@ -65,8 +65,15 @@ function renderMeta(report: AssuranceReport): string {
     ['Duration', formatDuration(report.durationMs ?? Date.parse(report.finishedAt) - Date.parse(report.startedAt))],
     ['Formats', (report.formats ?? []).join(', ') || '—'],
   ];
-  if (report.testData?.patients?.length) rows.push(['Test patients', report.testData.patients.join(', ')]);
-  return `<table class="meta">${rows.map(([k, v]) => `<tr><th>${k}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`;
+  const cells = rows.map(([k, v]) => `<tr><th>${k}</th><td>${escapeHtml(v)}</td></tr>`);
+  // Runs use a fresh patient per scenario: the lists are long, so they fold away.
+  const data = report.testData;
+  if (data?.patients?.length || data?.createdIds?.length) {
+    const list = (label: string, items: string[] = []) =>
+      items.length ? `<details class="data"><summary>${items.length} ${label}</summary><p>${escapeHtml(items.join(', '))}</p></details>` : '';
+    cells.push(`<tr><th>Test data</th><td>${list('test patients', data.patients)}${list('Consents created on the target', data.createdIds)}</td></tr>`);
+  }
+  return `<table class="meta">${cells.join('')}</table>`;
 }
 
 function renderRequirements(requirements: ReportRequirement[], scenarios: ReportScenario[]): string {
@@ -165,7 +172,7 @@ function renderScenarios(scenarios: ReportScenario[]): string {
 <button data-filter="all" class="active">All (${scenarios.length})</button>
 <button data-filter="failed">Failed (${counts('failed')})</button>
 <button data-filter="errored">Errored (${counts('errored')})</button>
-<button data-filter="warning">Warnings (${scenarios.filter((s) => s.steps.some((st) => st.assertions.some((a) => a.status === 'warning'))).length})</button>
+<button data-filter="warning">With warnings (${scenarios.filter((s) => s.steps.some((st) => st.assertions.some((a) => a.status === 'warning'))).length})</button>
 <button data-filter="passed">Passed (${counts('passed')})</button>
 </nav>`;
   // Suites that need attention come first, like the scenarios inside them.

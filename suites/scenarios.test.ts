@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { settingsFromEnv } from '../src/config/settings.js';
 import {
-  PatientSource, formatLintProblem, formatsFor, lintSuites, loadRequirements, loadSuites, openTarget, readTags, runScenarioDetailed,
+  PatientSource, formatLintProblem, lintSuites, loadRequirements, loadSuites, openTarget, readTags, runScenarioDetailed, selectRuns,
   type Target,
 } from '../src/engine/index.js';
 import { createValidator, type Validator } from '../src/validation/index.js';
@@ -31,27 +31,29 @@ afterAll(async () => {
   await target?.close();
 });
 
+const runs = selectRuns(files, settings, settings.grep);
 for (const file of files) {
+  const inFile = runs.filter((run) => run.file === file);
+  if (inFile.length === 0) continue;
   describe(file.file, () => {
-    for (const scenario of file.scenarios) {
-      for (const format of formatsFor(scenario, settings)) {
-        test(`${scenario.id} [${format}]`, async ({ task }) => {
-          const { result, patients: used, createdIds } = await runScenarioDetailed(scenario, format, {
-            baseUrl: target.url,
-            settings,
-            patients,
-            validator: () => (validator ??= createValidator()),
-            onStep: (_step, stepResult) => recordAllureStep(stepResult),
-          });
-          const assertions = result.steps.flatMap((s) => s.assertions.map((a) => ({ step: s.name, ...a })));
-          const meta: ScenarioMeta = { result, suite: file.file, targetUrl: target.url, embedded: target.embedded, patients: used, createdIds };
-          task.meta.ndop = meta;
-          const blocking = assertions.filter((a) => a.status === 'failed' || a.status === 'error');
-          const stops = result.steps.flatMap((s) => (s.stopReason ? [s.stopReason] : []));
-          const report = [...blocking.map((a) => `${a.step}: [${a.status}] ${a.message}`), ...stops];
-          expect(report, `${scenario.id} [${format}]: ${scenario.title}`).toEqual([]);
+    for (const { scenario, format, name } of inFile) {
+      test(name, async ({ task }) => {
+        const { result, patients: used, createdIds } = await runScenarioDetailed(scenario, format, {
+          baseUrl: target.url,
+          settings,
+          patients,
+          validator: () => (validator ??= createValidator()),
+          onStep: (_step, stepResult) => recordAllureStep(stepResult),
         });
-      }
+        const assertions = result.steps.flatMap((s) => s.assertions.map((a) => ({ step: s.name, ...a })));
+        const meta: ScenarioMeta = { result, suite: file.file, targetUrl: target.url, embedded: target.embedded, patients: used, createdIds };
+        task.meta.ndop = meta;
+        const blocking = assertions.filter((a) => a.status === 'failed' || a.status === 'error');
+        const stops = result.steps.flatMap((s) => (s.stopReason ? [s.stopReason] : []));
+        const problems = [...blocking.map((a) => `${a.step}: [${a.status}] ${a.message}`), ...stops];
+        // One readable message (it becomes the JUnit failure text): what was expected, what came back.
+        if (problems.length > 0) expect.fail(`${name}: ${scenario.title}\n${problems.join('\n')}`);
+      });
     }
   });
 }

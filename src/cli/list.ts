@@ -1,28 +1,29 @@
-/** `--list`: what a run would do, without running it: the scenarios (with formats) and the requirements they verify. */
+/** `--list`: what a run would do, without running it: the scenario runs and the requirements they verify. */
 import type { EngineSettings } from '../config/settings.js';
 import { loadSuites } from '../engine/loader.js';
 import { loadRequirements } from '../engine/requirements.js';
-import { formatsFor } from '../engine/runner.js';
+import { selectRuns, type SelectedRun } from '../engine/selection.js';
 
-export function listScenarios(settings: EngineSettings, grep?: string): string {
-  const pattern = grep ? new RegExp(grep) : undefined;
+export function selectedRuns(settings: EngineSettings): SelectedRun[] {
+  return selectRuns(loadSuites(), settings, settings.grep);
+}
+
+export function listScenarios(settings: EngineSettings): string {
+  const runs = selectedRuns(settings);
   const lines: string[] = [];
   const verified = new Set<string>();
-  let count = 0;
-  for (const file of loadSuites()) {
-    const scenarios = file.scenarios.filter((s) => formatsFor(s, settings).some((f) => !pattern || pattern.test(`${s.id} [${f}]`) || pattern.test(s.title)));
-    if (scenarios.length === 0) continue;
-    lines.push(`${file.file}`);
-    for (const s of scenarios) {
-      count += 1;
-      s.requirements.forEach((r) => verified.add(r));
-      lines.push(`  ${s.id} [${formatsFor(s, settings).join(', ')}]  ${s.title}  (${s.requirements.join(', ')})`);
-    }
+  let file = '';
+  for (const { scenario, file: f } of runs) {
+    if (f.file !== file) lines.push((file = f.file));
+    scenario.requirements.forEach((r) => verified.add(r));
+    const formats = runs.filter((r) => r.scenario === scenario).map((r) => r.format);
+    const line = `  ${scenario.id} [${formats.join(', ')}]  ${scenario.title}  (${scenario.requirements.join(', ')})`;
+    if (lines[lines.length - 1] !== line) lines.push(line);
   }
   lines.push('', 'Requirements (server):');
   for (const r of loadRequirements().filter((req) => req.actor === 'server')) {
     lines.push(`  ${r.id} ${r.level.padEnd(6)} ${verified.has(r.id) ? 'tested  ' : 'untested'} ${r.statement}`);
   }
-  lines.push('', `${count} scenarios`);
+  lines.push('', `${runs.length} scenario runs`);
   return lines.join('\n');
 }

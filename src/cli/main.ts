@@ -8,7 +8,7 @@ import { ConfigFileError } from '../config/config-file.js';
 import { resolveRunOptions, type CommandLineOptions } from '../config/run-options.js';
 import { SettingsError } from '../config/settings.js';
 import { EXIT } from './exit-codes.js';
-import { listScenarios } from './list.js';
+import { listScenarios, selectedRuns } from './list.js';
 import { checkReachable } from './preflight.js';
 import { runScenarios, toolVersion } from './run-scenarios.js';
 import { summaryText } from './summary.js';
@@ -65,8 +65,12 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   if (cli.list) {
-    process.stdout.write(`${listScenarios(options.settings, options.grep)}\n`);
+    process.stdout.write(`${listScenarios(options.settings)}\n`);
     return EXIT.conformant;
+  }
+  if (selectedRuns(options.settings).length === 0) {
+    process.stderr.write(`ndop-assure: no scenario matches --grep "${options.settings.grep}". Nothing was run; --list shows the scenarios.\n`);
+    return EXIT.usage;
   }
   if (options.settings.targetUrl) {
     const reach = await checkReachable(options.settings.targetUrl, options.settings.connectTimeoutMs);

@@ -60,7 +60,6 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
       ],
       testTimeout: timeout,
       hookTimeout: timeout,
-      ...(options.grep ? { testNamePattern: options.grep } : {}),
     },
     {},
     { stdout: process.stdout, stderr: process.stderr },

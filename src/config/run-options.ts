@@ -18,7 +18,6 @@ export interface CommandLineOptions {
 export interface RunOptions {
   settings: EngineSettings;
   reportDir: string;
-  grep?: string;
   configFile?: string;
 }
 
@@ -71,9 +70,9 @@ export function resolveRunOptions(cli: CommandLineOptions, env: NodeJS.ProcessEn
     } catch (e) {
       throw new SettingsError(`--grep: "${grep}" is not a regular expression (${(e as Error).message})`);
     }
-  }
+    settings.grep = grep;
+  } else delete settings.grep;
   const options: RunOptions = { settings, reportDir: cli.reportDir ?? env.NDOP_REPORT_DIR ?? file.reportDir ?? DEFAULT_REPORT_DIR };
-  if (grep !== undefined) options.grep = grep;
   if (configFile) options.configFile = configFile;
   return options;
 }

@@ -15,6 +15,7 @@ export function settingsToEnv(settings: EngineSettings): Record<string, string> 
   };
   if (settings.targetUrl) env.NDOP_TARGET_URL = settings.targetUrl;
   if (settings.fixedPatients.length > 0) env.NDOP_FIXED_PATIENTS = settings.fixedPatients.join(',');
+  if (settings.grep !== undefined) env.NDOP_GREP = settings.grep;
   if (settings.secretHeaders.length > 0) env.NDOP_SECRET_HEADERS = settings.secretHeaders.join(',');
   return env;
 }

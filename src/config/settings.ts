@@ -20,6 +20,8 @@ export interface EngineSettings {
   maxConsentsPerPatient: number;
   /** Further header names whose values never appear in evidence. */
   secretHeaders: string[];
+  /** Only scenario runs whose "<id> [<format>]" or title matches this regular expression. */
+  grep?: string;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -50,6 +52,15 @@ function parsePositiveInt(value: string, source: string): number {
   return Number(value);
 }
 
+function parseRegExp(value: string, source: string): string {
+  try {
+    new RegExp(value);
+  } catch (e) {
+    throw new SettingsError(`${source}: "${value}" is not a regular expression (${(e as Error).message})`);
+  }
+  return value;
+}
+
 function parseUrl(value: string, source: string): string {
   try {
     const url = new URL(value);
@@ -69,9 +80,13 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, base: Engi
   if (env.NDOP_CONNECT_TIMEOUT) s.connectTimeoutMs = parsePositiveInt(env.NDOP_CONNECT_TIMEOUT, 'NDOP_CONNECT_TIMEOUT');
   if (env.NDOP_BODY_TIMEOUT) s.bodyTimeoutMs = parsePositiveInt(env.NDOP_BODY_TIMEOUT, 'NDOP_BODY_TIMEOUT');
   if (env.NDOP_EVIDENCE_BODY_LIMIT) s.evidenceBodyLimit = parsePositiveInt(env.NDOP_EVIDENCE_BODY_LIMIT, 'NDOP_EVIDENCE_BODY_LIMIT');
+  if (env.NDOP_CONNECT_TIMEOUT) s.connectTimeoutMs = parsePositiveInt(env.NDOP_CONNECT_TIMEOUT, 'NDOP_CONNECT_TIMEOUT');
+  if (env.NDOP_BODY_TIMEOUT) s.bodyTimeoutMs = parsePositiveInt(env.NDOP_BODY_TIMEOUT, 'NDOP_BODY_TIMEOUT');
+  if (env.NDOP_EVIDENCE_BODY_LIMIT) s.evidenceBodyLimit = parsePositiveInt(env.NDOP_EVIDENCE_BODY_LIMIT, 'NDOP_EVIDENCE_BODY_LIMIT');
   if (env.NDOP_FIXED_PATIENTS) s.fixedPatients = env.NDOP_FIXED_PATIENTS.split(',').map((p) => p.trim()).filter(Boolean);
   if (env.NDOP_SNOMED_SYSTEM) s.snomedSystem = env.NDOP_SNOMED_SYSTEM;
   if (env.NDOP_MAX_CONSENTS_PER_PATIENT) s.maxConsentsPerPatient = parsePositiveInt(env.NDOP_MAX_CONSENTS_PER_PATIENT, 'NDOP_MAX_CONSENTS_PER_PATIENT');
+  if (env.NDOP_GREP) s.grep = parseRegExp(env.NDOP_GREP, 'NDOP_GREP');
   if (env.NDOP_SECRET_HEADERS) s.secretHeaders = env.NDOP_SECRET_HEADERS.split(',').map((h) => h.trim()).filter(Boolean);
   return s;
 }

@@ -3,6 +3,7 @@ export { loadSuites, loadScenarioFile, scenarioFilesIn, SCENARIO_SCHEMA } from '
 export { lintSuites, formatLintProblem, readTags, LINT_RULES, type LintProblem } from './lint.js';
 export { loadRequirements, REQUIREMENTS_FILE, type Requirement } from './requirements.js';
 export { uncoveredRequirements } from './coverage-check.js';
+export { selectRuns, type SelectedRun } from './selection.js';
 export { runScenario, runScenarioDetailed, formatsFor, type RunContext, type ScenarioRun } from './runner.js';
 export { PatientSource, patientFor, PDS_PATIENT_BASE, type Patient } from './patients.js';
 export { applyPatches, PatchError } from './patches.js';

@@ -72,3 +72,23 @@ describe('run options precedence: command line > environment > file > defaults',
     expect(() => resolveRunOptions({ grep: '(' }, {})).toThrow(/^--grep: "\(" is not a regular expression/);
   });
 });
+
+describe('settings handed to the vitest workers', () => {
+  it('survive the trip through NDOP_* variables unchanged', async () => {
+    const { settingsToEnv } = await import('../../src/config/settings-env.js');
+    const { settingsFromEnv, DEFAULT_SETTINGS } = await import('../../src/config/settings.js');
+    const settings = {
+      ...DEFAULT_SETTINGS,
+      targetUrl: 'https://ndop.test/STU3',
+      formats: ['json' as const],
+      connectTimeoutMs: 1234,
+      bodyTimeoutMs: 5678,
+      evidenceBodyLimit: 999,
+      fixedPatients: ['9990000018', '9990000026'],
+      snomedSystem: 'https://snomed.info/sct',
+      maxConsentsPerPatient: 2,
+      secretHeaders: ['X-Api-Key'],
+    };
+    expect(settingsFromEnv(settingsToEnv(settings), DEFAULT_SETTINGS)).toEqual(settings);
+  });
+});
