@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { REQUIREMENTS_DOC, renderRequirementsDoc } from '../../src/engine/requirements-doc.js';
 import { DataFileError, LINT_RULES, lintSuites, loadRequirements, loadScenarioFile, loadSuites, readTags, uncoveredRequirements } from '../../src/engine/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -82,5 +84,11 @@ describe('requirements traced both ways', () => {
   it('requirement ids are unique', () => {
     const ids = loadRequirements().map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('docs/requirements.md', () => {
+  it('is in step with suites/requirements.yaml and the scenarios (regenerate: npx tsx src/engine/requirements-doc.ts)', () => {
+    expect(readFileSync(REQUIREMENTS_DOC, 'utf8')).toBe(renderRequirementsDoc(loadRequirements(), loadSuites()));
   });
 });
