@@ -1,28 +1,34 @@
 /**
- * Records engine steps as Allure steps when allure-vitest is configured (setupFiles + reporter); without it the
- * calls are skipped, so plain `vitest run` prints no "no test runtime" warnings.
+ * Runs each engine step as an Allure step (with its exchanges attached) when allure-vitest is configured
+ * (setupFiles: ['allure-vitest/setup'] and its reporter, as the ndop-assure command does). Without it the
+ * step simply runs, so plain `vitest run` prints no "no test runtime" warnings.
  */
-import { logStep, attachment } from 'allure-js-commons';
+import { attachment, step } from 'allure-js-commons';
 import { getGlobalTestRuntime } from 'allure-js-commons/sdk/runtime';
-import { Status } from 'allure-js-commons';
 import type { StepResult } from '../src/engine/index.js';
+
+/** Marks the Allure step failed or broken; caught here, never seen by vitest (the engine's verdict decides the test). */
+class StepVerdict extends Error {}
 
 function allureActive(): boolean {
   return getGlobalTestRuntime().constructor.name !== 'NoopTestRuntime';
 }
 
-const STATUS: Record<StepResult['status'], Status> = {
-  passed: Status.PASSED,
-  warning: Status.PASSED,
-  failed: Status.FAILED,
-  error: Status.BROKEN,
-};
-
-export async function recordAllureStep(result: StepResult): Promise<void> {
-  if (!allureActive()) return;
-  const messages = result.assertions.filter((a) => a.message && a.status !== 'passed').map((a) => `[${a.level} ${a.status}] ${a.message}`);
-  await logStep(result.name, STATUS[result.status], messages.length ? new Error(messages.join('\n')) : undefined);
-  for (const [i, e] of result.evidence.entries()) {
-    await attachment(`${result.name} - exchange ${i + 1}`, JSON.stringify(e, null, 2), 'application/json');
+export async function allureStep(name: string, body: () => Promise<StepResult>): Promise<void> {
+  if (!allureActive()) {
+    await body();
+    return;
+  }
+  try {
+    await step(name, async () => {
+      const result = await body();
+      for (const [i, e] of result.evidence.entries()) {
+        await attachment(`exchange ${i + 1}: ${e.request.method} ${e.request.url}`, JSON.stringify(e, null, 2), 'application/json');
+      }
+      const problems = result.assertions.filter((a) => a.status === 'failed' || a.status === 'error');
+      if (problems.length > 0) throw new StepVerdict(problems.map((a) => `[${a.level} ${a.status}] ${a.message}`).join('\n'));
+    });
+  } catch (err) {
+    if (!(err instanceof StepVerdict)) throw err;
   }
 }

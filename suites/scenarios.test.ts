@@ -10,8 +10,8 @@ import {
   PatientSource, formatLintProblem, lintSuites, loadRequirements, loadSuites, openTarget, readTags, runScenarioDetailed, selectRuns,
   type Target,
 } from '../src/engine/index.js';
-import { createValidator, type Validator } from '../src/validation/index.js';
-import { recordAllureStep } from './allure-steps.js';
+import { sharedValidator } from '../src/validation/index.js';
+import { allureStep } from './allure-steps.js';
 // Declares task.meta.ndop (the reporters' side of the contract).
 import type { ScenarioMeta } from '../reporters/vitest-assurance.js';
 
@@ -21,7 +21,6 @@ const problems = lintSuites(files, { tags: readTags(), requirementIds: new Set(l
 if (problems.length > 0) throw new Error(`scenario lint failed:\n${problems.map(formatLintProblem).join('\n')}`);
 
 let target: Target;
-let validator: Validator | undefined;
 const patients = new PatientSource({ fixed: settings.fixedPatients });
 
 beforeAll(async () => {
@@ -42,8 +41,8 @@ for (const file of files) {
           baseUrl: target.url,
           settings,
           patients,
-          validator: () => (validator ??= createValidator()),
-          onStep: (_step, stepResult) => recordAllureStep(stepResult),
+          validator: sharedValidator,
+          stepWrapper: allureStep,
         });
         const assertions = result.steps.flatMap((s) => s.assertions.map((a) => ({ step: s.name, ...a })));
         const meta: ScenarioMeta = { result, suite: file.file, targetUrl: target.url, embedded: target.embedded, patients: used, createdIds };

@@ -18,8 +18,10 @@ export interface RunContext {
   settings: EngineSettings;
   patients: PatientSource;
   validator: () => Validator;
-  /** Called after each step (the vitest spec records Allure steps here). */
+  /** Called after each step. */
   onStep?: (step: Step, result: StepResult) => void | Promise<void>;
+  /** Runs each step inside the caller's own step notion (the vitest spec opens an Allure step); must call `body` once. */
+  stepWrapper?: (name: string, body: () => Promise<StepResult>) => Promise<void>;
 }
 
 function initialVariables(format: Format, ctx: RunContext): Variables {
@@ -111,7 +113,12 @@ export async function runScenarioDetailed(scenario: Scenario, format: Format, ct
   const skippedSteps: string[] = [];
   for (let i = 0; i < scenario.steps.length; i++) {
     const step = scenario.steps[i]!;
-    const { result, captured } = await runStep(step, format, vars, ctx);
+    let ran: Awaited<ReturnType<typeof runStep>> | undefined;
+    const body = async (): Promise<StepResult> => (ran = await runStep(step, format, vars, ctx)).result;
+    if (ctx.stepWrapper) await ctx.stepWrapper(step.name, body);
+    else await body();
+    if (!ran) throw new Error(`the step wrapper did not run step "${step.name}"`);
+    const { result, captured } = ran;
     Object.assign(vars, captured);
     for (const c of step.capture ?? []) if (c.from === 'location' && captured[c.name]?.id) createdIds.add(captured[c.name]!.id!);
     steps.push(result);
