@@ -3,7 +3,7 @@
  * then the NDOP-Consent-1 profile (422). Warnings never reject. Each error becomes an issue of the
  * OperationOutcome so the client sees exactly which element broke which rule.
  */
-import { createValidator, PROFILES } from '../validation/index.js';
+import { PROFILES, sharedValidator } from '../validation/index.js';
 import type { ValidationIssue, Validator } from '../validation/index.js';
 import { ApiError } from './outcome.js';
 import type { ExtraIssue } from './outcome.js';
@@ -50,9 +50,5 @@ export function consentValidator(validator: Validator = sharedValidator()): Cons
   };
 }
 
-let shared: Validator | undefined;
-/** Compiling the profiles takes a while: one validator for every server in the process. */
-export function sharedValidator(): Validator {
-  shared ??= createValidator();
-  return shared;
-}
+/** Compiling the profiles takes a while: one validator for every server (and engine) in the process. */
+export { sharedValidator };
