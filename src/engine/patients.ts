@@ -21,13 +21,16 @@ export class PatientSource {
   private issued = 0;
   private readonly fixed: string[];
 
-  /** `seed` defaults to the clock; the 6 digits after 999 step through the range from there. */
+  /**
+   * `seed` defaults to the clock at 200 steps per second: a run of N patients that takes longer than N/200 s
+   * never overlaps the next run against the same target, and runs a day apart start 280 000 numbers apart.
+   */
   constructor(options: { fixed?: readonly string[]; seed?: number } = {}) {
     this.fixed = [...(options.fixed ?? [])];
     for (const n of this.fixed) {
       if (!isValidNhsNumber(n)) throw new Error(`fixed patient "${n}" is not a valid NHS number (10 digits, Modulus 11)`);
     }
-    this.next = Math.abs(Math.floor(options.seed ?? Date.now() / 1000)) % 1_000_000;
+    this.next = Math.abs(Math.floor(options.seed ?? Date.now() / 5)) % 1_000_000;
   }
 
   /** A patient not handed out before in this run (fixed numbers are reused round-robin: the environment owns them). */
