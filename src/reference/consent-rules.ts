@@ -65,7 +65,23 @@ export const statusActiveOrInactive: ConsentRule = (consent) => {
   };
 };
 
-export const DEFAULT_CONSENT_RULES: readonly ConsentRule[] = [partyXorProxy, statusActiveOrInactive];
+/** A date, a time with seconds, and a time zone: nothing less (consent_datetime.md, Error Handling). */
+const COMPLETE_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Base STU3 accepts "1973-04-01" as a dateTime; the guide says the server SHALL reject a dateTime
+ * that is missing its time, its time zone or its date part.
+ */
+export const dateTimeComplete: ConsentRule = (consent) => {
+  const value = consent.dateTime;
+  if (typeof value !== 'string' || COMPLETE_DATETIME.test(value)) return undefined;
+  return {
+    key: 'DATETIME_INCOMPLETE',
+    diagnostics: `Consent.dateTime is "${value.slice(0, 40)}"; NDOP requires a date, a time with seconds and a time zone, e.g. 2017-12-14T11:15:33+00:00.`,
+  };
+};
+
+export const DEFAULT_CONSENT_RULES: readonly ConsentRule[] = [partyXorProxy, statusActiveOrInactive, dateTimeComplete];
 
 /** The first violation of `rules`, in order. */
 export function checkRules(consent: ResourceData, rules: readonly ConsentRule[] = DEFAULT_CONSENT_RULES): RuleViolation | undefined {

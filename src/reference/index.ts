@@ -3,7 +3,7 @@ export { createRequestHandler, startReferenceServer, DEFAULT_HANDLERS, DEFAULT_M
 export type { ReferenceServerOptions, RunningServer } from './server.js';
 export { MemoryConsentStore } from './store.js';
 export type { ConsentStore, ConsentIndex, StoredVersion, CreateResult, UpdateResult, ResourceData, MemoryStoreOptions } from './store.js';
-export { DEFAULT_CONSENT_RULES, partyXorProxy, statusActiveOrInactive, duplicateKey, PROXY_ROLE_EXTENSION } from './consent-rules.js';
+export { DEFAULT_CONSENT_RULES, partyXorProxy, statusActiveOrInactive, dateTimeComplete, duplicateKey, PROXY_ROLE_EXTENSION } from './consent-rules.js';
 export type { ConsentRule, RuleViolation } from './consent-rules.js';
 export type { Exchange, FhirResult, Handler, Interaction, ResponseFilter, ServerContext } from './exchange.js';
 export type { ConsentValidator } from './consent-validation.js';

@@ -133,6 +133,22 @@ describe.each(FORMATS)('create (%s)', (format) => {
     expectOutcome(res, { status: 422, code: 'business-rule', details: 'INVALID_CODE_VALUE' }, format);
   });
 
+  it.each(['1973-04-01', '1973-04', '1973'])('refuses dateTime %s without a time: 422 business-rule INVALID_VALUE', async (dateTime) => {
+    const res = await postConsent(server.url, consentFor(syntheticNhsNumber(), (c) => (c.dateTime = dateTime)), format);
+    const outcome = expectOutcome(res, { status: 422, code: 'business-rule', details: 'INVALID_VALUE' }, format);
+    expect(JSON.stringify(outcome)).toContain(dateTime);
+  });
+
+  it.each(['2017-12-14T11:15:33Z', '2017-12-14T11:15:33.250+01:00'])('accepts the complete dateTime %s', async (dateTime) => {
+    const res = await postConsent(server.url, consentFor(syntheticNhsNumber(), (c) => (c.dateTime = dateTime)), format);
+    expect(res.status).toBe(201);
+  });
+
+  it('refuses a dateTime with a time but no seconds or zone as invalid STU3: 400 structure INVALID_RESOURCE', async () => {
+    const res = await postConsent(server.url, consentFor(syntheticNhsNumber(), (c) => (c.dateTime = '1988-11-11T11:45+00:00')), format);
+    expectOutcome(res, { status: 400, code: 'structure', details: 'INVALID_RESOURCE' }, format);
+  });
+
   it('refuses a status outside the STU3 value set: 400 structure INVALID_RESOURCE', async () => {
     const res = await postConsent(server.url, consentFor(syntheticNhsNumber(), (c) => (c.status = 'opted-out')), format);
     expectOutcome(res, { status: 400, code: 'structure', details: 'INVALID_RESOURCE' }, format);
