@@ -9,17 +9,22 @@ import type { ValidationIssue } from './types.js';
 
 type SchemaObject = Record<string, unknown>;
 
-const pathCache = new Map<string, string>();
+/** Per root type, instancePath -> FHIRPath: looking up the path alone avoids building root + path for every issue. */
+const pathCaches = new Map<string, Map<string, string>>();
 const PATH_CACHE_LIMIT = 10_000;
 
 /** '/extension/0/valueCodeableConcept' on a Consent -> 'Consent.extension[0].valueCodeableConcept' (memoised: the same paths recur). */
 export function toFhirPath(root: string, instancePath: string): string {
-  const key = root + instancePath;
-  let path = pathCache.get(key);
+  let cache = pathCaches.get(root);
+  if (cache === undefined) {
+    cache = new Map();
+    pathCaches.set(root, cache);
+  }
+  let path = cache.get(instancePath);
   if (path === undefined) {
-    if (pathCache.size >= PATH_CACHE_LIMIT) pathCache.clear();
+    if (cache.size >= PATH_CACHE_LIMIT) cache.clear();
     path = convertPath(root, instancePath);
-    pathCache.set(key, path);
+    cache.set(instancePath, path);
   }
   return path;
 }
@@ -64,7 +69,8 @@ function fail(location: string, rule: string, message: string): ValidationIssue 
 
 function mapOne(root: string, e: ErrorObject): ValidationIssue | undefined {
   const parent = e.parentSchema as SchemaObject | undefined;
-  const location = toFhirPath(root, e.instancePath);
+  // Wrapper keywords (if, allOf, ...) yield no issue: their location is never needed.
+  const locate = (): string => toFhirPath(root, e.instancePath);
   switch (e.keyword) {
     case 'required': {
       const name = (e.params as { missingProperty: string }).missingProperty;
@@ -86,27 +92,33 @@ function mapOne(root: string, e: ErrorObject): ValidationIssue | undefined {
         : `${bare} is not an element of ${context} in FHIR STU3 (unknown element).`;
       return { severity: 'error', location: where, rule: 'unknown-element', message };
     }
-    case 'false schema':
+    case 'false schema': {
+      const location = locate();
       return fail(location, 'cardinality', `${location} is prohibited here (cardinality 0..0) but is present.`);
+    }
     case 'minItems': {
+      const location = locate();
       const limit = (e.params as { limit: number }).limit;
       const count = Array.isArray(e.data) ? e.data.length : 0;
       if (count === 0) return fail(location, 'cardinality', `${location} is an empty array; FHIR JSON leaves out an element rather than writing [].`);
       return fail(location, 'cardinality', `${location} needs at least ${limit} item(s) (cardinality ${elementCard(parent) ?? '?'}) but has ${count}.`);
     }
     case 'maxItems': {
+      const location = locate();
       const limit = (e.params as { limit: number }).limit;
       const count = Array.isArray(e.data) ? e.data.length : 0;
       return fail(location, 'cardinality', `${location} allows at most ${limit} item(s) (cardinality ${elementCard(parent) ?? '?'}) but has ${count}.`);
     }
     case 'type': {
+      const location = locate();
       const fhirType = annotation(parent, 'fhirType') ?? annotation(parent, 'fhirContext') ?? 'element';
       const expected = (e.params as { type: string | string[] }).type;
       return fail(location, 'type', `${location} must be a JSON ${Array.isArray(expected) ? expected.join(' or ') : expected} (FHIR ${String(fhirType)}) but is ${jsonKind(e.data)}.`);
     }
     case 'pattern':
-      return fail(location, 'format', `${show(e.data)} is not a valid FHIR ${String(annotation(parent, 'fhirType') ?? 'value')} (expected the pattern ${String((e.params as { pattern: string }).pattern)}).`);
+      return fail(locate(), 'format', `${show(e.data)} is not a valid FHIR ${String(annotation(parent, 'fhirType') ?? 'value')} (expected the pattern ${String((e.params as { pattern: string }).pattern)}).`);
     case 'const': {
+      const location = locate();
       const expected = (e.params as { allowedValue: unknown }).allowedValue;
       if (annotation(parent, 'fhirRule') === 'type') return fail(location, 'type', `Expected a ${show(expected)} resource but found resourceType ${show(e.data)}.`);
       return fail(location, 'fixed-value', `${location} must have the fixed value ${show(expected)} but is ${show(e.data)}.`);
@@ -116,8 +128,10 @@ function mapOne(root: string, e: ErrorObject): ValidationIssue | undefined {
     case 'anyOf':
     case 'dependentSchemas':
       return undefined; // wrappers: the errors of their subschemas say what failed
-    default:
+    default: {
+      const location = locate();
       return fail(location, e.keyword, `${location}: ${e.message ?? 'failed'} (${e.keyword}).`);
+    }
   }
 }
 
@@ -131,7 +145,7 @@ function expand(root: string, e: ErrorObject, prefix: string, into: ValidationIs
   } else if ('nested' in result) {
     for (const inner of result.nested) expand(root, inner, instancePath, into);
   } else {
-    for (const r of result) into.push({ severity: r.severity, location: toFhirPath(root, instancePath + r.path), rule: r.rule, message: r.message });
+    for (const r of result) into.push({ severity: r.severity, location: toFhirPath(root, r.path === '' ? instancePath : instancePath + r.path), rule: r.rule, message: r.message });
   }
 }
 
