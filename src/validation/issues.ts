@@ -69,8 +69,7 @@ function fail(location: string, rule: string, message: string): ValidationIssue 
 
 function mapOne(root: string, e: ErrorObject): ValidationIssue | undefined {
   const parent = e.parentSchema as SchemaObject | undefined;
-  // Wrapper keywords (if, allOf, ...) yield no issue: their location is never needed.
-  const locate = (): string => toFhirPath(root, e.instancePath);
+  // Each case converts the location itself: wrapper keywords (if, allOf, ...) yield no issue and need none.
   switch (e.keyword) {
     case 'required': {
       const name = (e.params as { missingProperty: string }).missingProperty;
@@ -93,32 +92,32 @@ function mapOne(root: string, e: ErrorObject): ValidationIssue | undefined {
       return { severity: 'error', location: where, rule: 'unknown-element', message };
     }
     case 'false schema': {
-      const location = locate();
+      const location = toFhirPath(root, e.instancePath);
       return fail(location, 'cardinality', `${location} is prohibited here (cardinality 0..0) but is present.`);
     }
     case 'minItems': {
-      const location = locate();
+      const location = toFhirPath(root, e.instancePath);
       const limit = (e.params as { limit: number }).limit;
       const count = Array.isArray(e.data) ? e.data.length : 0;
       if (count === 0) return fail(location, 'cardinality', `${location} is an empty array; FHIR JSON leaves out an element rather than writing [].`);
       return fail(location, 'cardinality', `${location} needs at least ${limit} item(s) (cardinality ${elementCard(parent) ?? '?'}) but has ${count}.`);
     }
     case 'maxItems': {
-      const location = locate();
+      const location = toFhirPath(root, e.instancePath);
       const limit = (e.params as { limit: number }).limit;
       const count = Array.isArray(e.data) ? e.data.length : 0;
       return fail(location, 'cardinality', `${location} allows at most ${limit} item(s) (cardinality ${elementCard(parent) ?? '?'}) but has ${count}.`);
     }
     case 'type': {
-      const location = locate();
+      const location = toFhirPath(root, e.instancePath);
       const fhirType = annotation(parent, 'fhirType') ?? annotation(parent, 'fhirContext') ?? 'element';
       const expected = (e.params as { type: string | string[] }).type;
       return fail(location, 'type', `${location} must be a JSON ${Array.isArray(expected) ? expected.join(' or ') : expected} (FHIR ${String(fhirType)}) but is ${jsonKind(e.data)}.`);
     }
     case 'pattern':
-      return fail(locate(), 'format', `${show(e.data)} is not a valid FHIR ${String(annotation(parent, 'fhirType') ?? 'value')} (expected the pattern ${String((e.params as { pattern: string }).pattern)}).`);
+      return fail(toFhirPath(root, e.instancePath), 'format', `${show(e.data)} is not a valid FHIR ${String(annotation(parent, 'fhirType') ?? 'value')} (expected the pattern ${String((e.params as { pattern: string }).pattern)}).`);
     case 'const': {
-      const location = locate();
+      const location = toFhirPath(root, e.instancePath);
       const expected = (e.params as { allowedValue: unknown }).allowedValue;
       if (annotation(parent, 'fhirRule') === 'type') return fail(location, 'type', `Expected a ${show(expected)} resource but found resourceType ${show(e.data)}.`);
       return fail(location, 'fixed-value', `${location} must have the fixed value ${show(expected)} but is ${show(e.data)}.`);
@@ -129,7 +128,7 @@ function mapOne(root: string, e: ErrorObject): ValidationIssue | undefined {
     case 'dependentSchemas':
       return undefined; // wrappers: the errors of their subschemas say what failed
     default: {
-      const location = locate();
+      const location = toFhirPath(root, e.instancePath);
       return fail(location, e.keyword, `${location}: ${e.message ?? 'failed'} (${e.keyword}).`);
     }
   }
