@@ -12,7 +12,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { parseJson, parseXml, toJson, toXml, type Resource } from '../src/fhir/index.js';
 
-const examples = new URL('../../shared/ndop-guide/examples/', import.meta.url);
+const examples = new URL('../fixtures/guide-examples/', import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, examples), 'utf8');
 
 interface Doc {

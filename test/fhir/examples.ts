@@ -1,8 +1,8 @@
-/** The guide's example files, found beside the repository (../shared/ndop-guide/examples). */
+/** The guide's example files, as vendored byte for byte in fixtures/guide-examples (see its MANIFEST.json). */
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const examplesDir = new URL('../../../shared/ndop-guide/examples/', import.meta.url);
+export const examplesDir = new URL('../../fixtures/guide-examples/', import.meta.url);
 
 export interface ExampleFile {
   /** Path relative to the examples folder, e.g. variants/Consent-Example-2.FHIR-NOO-API-2018-01-16.xml. */
@@ -19,7 +19,7 @@ function walk(dir: URL, prefix: string): string[] {
 
 export function exampleFiles(): ExampleFile[] {
   return walk(examplesDir, '')
-    .filter((name) => name.endsWith('.xml') || name.endsWith('.json'))
+    .filter((name) => (name.endsWith('.xml') || name.endsWith('.json')) && name !== 'MANIFEST.json')
     .sort()
     .map((name) => ({
       name,
