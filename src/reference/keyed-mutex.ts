@@ -7,7 +7,7 @@ export class KeyedMutex {
 
   /** Runs `task` once every earlier task on any of `keys` has finished. Keys are locked in sorted order to avoid deadlock. */
   async withLocks<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
-    const unique = [...new Set(keys)].sort();
+    const unique = keys.length === 1 ? keys : [...new Set(keys)].sort();
     const releases: Array<() => void> = [];
     try {
       for (const key of unique) releases.push(await this.acquire(key));

@@ -67,51 +67,92 @@ export interface BodyLimits {
  * (so the client sees the 413 rather than a reset) up to a hard cap, beyond which the connection is closed.
  */
 export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  const hardCap = Math.max(limits.maxBytes * 4, limits.maxBytes + 4 * 1024 * 1024);
   return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let received = 0;
-    let settled = false;
-    const tooLarge = (closeConnection: boolean) =>
-      new ApiError('BODY_TOO_LARGE', `The request body is larger than the limit of ${limits.maxBytes} bytes.`, {
-        headers: closeConnection ? { Connection: 'close' } : {},
-      });
-    const finish = (error: Error | undefined, body?: Buffer) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('aborted', onAborted);
-      if (error) {
-        // Keep consuming so that a socket we leave open is not wedged by an unread body.
-        if (!req.complete) req.resume();
-        reject(error);
-      } else resolve(body!);
-    };
-    const onData = (chunk: Buffer) => {
-      received += chunk.length;
-      if (received <= limits.maxBytes) chunks.push(chunk);
-      else if (received > hardCap) finish(tooLarge(true));
-    };
-    const onEnd = () => (received > limits.maxBytes ? finish(tooLarge(false)) : finish(undefined, Buffer.concat(chunks, received)));
-    const onError = (error: Error) => finish(new ClientGoneError(error.message));
-    const onAborted = () => finish(new ClientGoneError('the client aborted the request'));
-    const timer = setTimeout(
-      () => finish(new ApiError('BODY_TIMEOUT', `The request body did not arrive within ${limits.timeoutMs} ms.`, { headers: { Connection: 'close' } })),
-      limits.timeoutMs,
-    );
-    if (Number.isFinite(declared) && declared > hardCap) {
-      finish(tooLarge(true));
+    new BodyReader(req, limits, resolve, reject).start();
+  });
+}
+
+/**
+ * One body read as an object rather than a nest of closures: its listeners are bound methods, made
+ * once per request without the per-closure naming work a transpiler may add to every arrow function.
+ */
+class BodyReader {
+  private readonly chunks: Buffer[] = [];
+  private received = 0;
+  private settled = false;
+  private readonly hardCap: number;
+  private readonly timer: NodeJS.Timeout;
+  private readonly onData = this.data.bind(this);
+  private readonly onEnd = this.end.bind(this);
+  private readonly onError = this.error.bind(this);
+  private readonly onAborted = this.aborted.bind(this);
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly limits: BodyLimits,
+    private readonly resolve: (body: Buffer) => void,
+    private readonly reject: (error: Error) => void,
+  ) {
+    this.hardCap = Math.max(limits.maxBytes * 4, limits.maxBytes + 4 * 1024 * 1024);
+    this.timer = setTimeout(this.timedOut.bind(this), limits.timeoutMs);
+  }
+
+  start(): void {
+    const declared = Number(this.req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > this.hardCap) {
+      this.finish(this.tooLarge(true));
       return;
     }
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('aborted', onAborted);
-  });
+    this.req.on('data', this.onData);
+    this.req.on('end', this.onEnd);
+    this.req.on('error', this.onError);
+    this.req.on('aborted', this.onAborted);
+  }
+
+  private tooLarge(closeConnection: boolean): ApiError {
+    return new ApiError('BODY_TOO_LARGE', `The request body is larger than the limit of ${this.limits.maxBytes} bytes.`, {
+      headers: closeConnection ? { Connection: 'close' } : {},
+    });
+  }
+
+  private finish(error: Error | undefined, body?: Buffer): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    const req = this.req;
+    req.off('data', this.onData);
+    req.off('end', this.onEnd);
+    req.off('error', this.onError);
+    req.off('aborted', this.onAborted);
+    if (error) {
+      // Keep consuming so that a socket we leave open is not wedged by an unread body.
+      if (!req.complete) req.resume();
+      this.reject(error);
+    } else this.resolve(body!);
+  }
+
+  private data(chunk: Buffer): void {
+    this.received += chunk.length;
+    if (this.received <= this.limits.maxBytes) this.chunks.push(chunk);
+    else if (this.received > this.hardCap) this.finish(this.tooLarge(true));
+  }
+
+  private end(): void {
+    if (this.received > this.limits.maxBytes) this.finish(this.tooLarge(false));
+    else this.finish(undefined, this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.received));
+  }
+
+  private error(error: Error): void {
+    this.finish(new ClientGoneError(error.message));
+  }
+
+  private aborted(): void {
+    this.finish(new ClientGoneError('the client aborted the request'));
+  }
+
+  private timedOut(): void {
+    this.finish(new ApiError('BODY_TIMEOUT', `The request body did not arrive within ${this.limits.timeoutMs} ms.`, { headers: { Connection: 'close' } }));
+  }
 }
 
 /** The client disconnected: there is nobody to answer. */
