@@ -102,14 +102,12 @@ function errorResult(error: ApiError): FhirResult {
   };
 }
 
-const EMPTY_BODY = Buffer.alloc(0);
-
 function write(res: ServerResponse, result: FhirResult, media: MediaChoice): void {
-  // Encoded once: Content-Length is the buffer's length, with no separate UTF-8 length scan of the text.
-  const body = result.resource ? Buffer.from(serializeForWire(result.resource, media.format), 'utf8') : EMPTY_BODY;
+  let body = '';
+  if (result.resource) body = serializeForWire(result.resource, media.format);
   const headers: Record<string, string | number> = { ...result.headers };
   if (result.resource) headers['Content-Type'] = contentTypeHeader(media);
-  headers['Content-Length'] = body.length;
+  headers['Content-Length'] = Buffer.byteLength(body);
   res.writeHead(result.status, headers);
   res.end(body);
 }
