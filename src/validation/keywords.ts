@@ -44,15 +44,24 @@ export interface KeywordContext {
 
 const quote = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
 
-function listCodes(codes: Iterable<string>): string {
-  const all = [...codes];
-  return all.length > 12 ? `${all.slice(0, 12).join(', ')}, ...` : all.join(', ');
+const codeLists = new WeakMap<object, string>();
+
+/** The codes a message lists (the first 12), made once per code collection: messages repeat, the collections do not change. */
+function listCodes(codes: Map<string, unknown> | Set<string>): string {
+  let list = codeLists.get(codes);
+  if (list === undefined) {
+    const all = [...codes.keys()];
+    list = all.length > 12 ? `${all.slice(0, 12).join(', ')}, ...` : all.join(', ');
+    codeLists.set(codes, list);
+  }
+  return list;
 }
 
 
 function bindingChecker(spec: BindingSpec, content: ValueSetContent, terminology: Terminology): Check {
   const severity: Severity = spec.strength === 'required' ? 'error' : 'warning';
   const strength = `${spec.strength} binding to ${spec.valueSet}`;
+  const systemList = content.kind === 'expansion' ? [...content.codes.keys()].join(', ') : '';
   /** Issues for one Coding; `fits` says whether it is a code of the value set. */
   function coding(c: Node, path: string): { fits: boolean; issues: IssueAt[] } {
     const system = c.system;
@@ -67,16 +76,15 @@ function bindingChecker(spec: BindingSpec, content: ValueSetContent, terminology
     if (typeof code !== 'string') return { fits: false, issues: [] };
     const inSystem = typeof system === 'string' ? content.codes.get(system) : undefined;
     if (!inSystem) {
-      const systems = [...content.codes.keys()].join(', ');
       return {
         fits: false,
-        issues: [{ path: `${path}/system`,  severity, rule: 'binding', message: `The ${strength} expects a coding from system ${systems}, but found system ${quote(system ?? 'missing')} (code ${quote(code)}).` }],
+        issues: [{ path: `${path}/system`,  severity, rule: 'binding', message: `The ${strength} expects a coding from system ${systemList}, but found system ${quote(system ?? 'missing')} (code ${quote(code)}).` }],
       };
     }
     if (!inSystem.has(code)) {
       return {
         fits: false,
-        issues: [{ path: `${path}/code`,  severity, rule: 'binding', message: `Code ${quote(code)} is not in value set ${spec.valueSet} (${spec.strength} binding); expected one of ${listCodes(inSystem.keys())}.` }],
+        issues: [{ path: `${path}/code`,  severity, rule: 'binding', message: `Code ${quote(code)} is not in value set ${spec.valueSet} (${spec.strength} binding); expected one of ${listCodes(inSystem)}.` }],
       };
     }
     const expected = inSystem.get(code) ?? terminology.display(system as string, code);
@@ -132,8 +140,7 @@ function bindingChecker(spec: BindingSpec, content: ValueSetContent, terminology
     }
     // code, string or uri: the code alone, from any system of the value set.
     if (typeof data !== 'string' || !allCodes || allCodes.has(data)) return undefined;
-    const all = [...allCodes];
-    return [{ path, severity, rule: 'binding', message: `Code ${quote(data)} is not in value set ${spec.valueSet} (${spec.strength} binding); expected one of ${listCodes(all)}.` }];
+    return [{ path, severity, rule: 'binding', message: `Code ${quote(data)} is not in value set ${spec.valueSet} (${spec.strength} binding); expected one of ${listCodes(allCodes)}.` }];
   };
 }
 
@@ -348,12 +355,9 @@ export function addFhirKeywords(ajv: Ajv, ctx: KeywordContext): void {
     return nested.length ? { nested } : undefined;
   });
 
-  addCheck(ajv, 'fhirUnslicedExtension', 'object', (urls: string[]) => (data) => [
-    {
-      path: '',
-      severity: 'information',
-      rule: 'slice',
-      message: `Extension ${quote((data as Node).url)} matches no slice of this element (slices: ${urls.join(', ')}); open slicing allows it, so it was checked against base Extension only.`,
-    },
-  ]);
+  addCheck(ajv, 'fhirUnslicedExtension', 'object', (urls: string[]) => {
+    // The message's fixed part is made once per schema, not per extension checked.
+    const tail = ` matches no slice of this element (slices: ${urls.join(', ')}); open slicing allows it, so it was checked against base Extension only.`;
+    return (data) => [{ path: '', severity: 'information', rule: 'slice', message: `Extension ${quote((data as Node).url)}${tail}` }];
+  });
 }
