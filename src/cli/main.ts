@@ -26,6 +26,7 @@ Examples:
   npm run assure                                         # against the embedded reference server
   npx ndop-assure --target https://ndop.example.nhs.uk/STU3 --format json
   npx ndop-assure --config ndop.yaml --report-dir out/ndop --grep '^create-'
+  npx ndop-assure --target http://localhost:4080 --timeout 5000 --format xml
   npx ndop-assure --list                                 # scenarios and requirements, nothing run
 `;
 
