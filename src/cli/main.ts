@@ -8,7 +8,8 @@ import { ConfigFileError } from '../config/config-file.js';
 import { resolveRunOptions, type CommandLineOptions } from '../config/run-options.js';
 import { SettingsError } from '../config/settings.js';
 import { EXIT } from './exit-codes.js';
-import { listScenarios, selectedRuns } from './list.js';
+import { DataFileError } from '../engine/yaml-data.js';
+import { listScenarios, ScenarioDataError, selectedRuns } from './list.js';
 import { checkReachable } from './preflight.js';
 import { runScenarios, toolVersion } from './run-scenarios.js';
 import { summaryText } from './summary.js';
@@ -65,11 +66,21 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
+  let selected;
+  try {
+    selected = selectedRuns(options.settings);
+  } catch (e) {
+    if (e instanceof DataFileError || e instanceof ScenarioDataError) {
+      process.stderr.write(`ndop-assure: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
   if (cli.list) {
     process.stdout.write(`${listScenarios(options.settings)}\n`);
     return EXIT.conformant;
   }
-  if (selectedRuns(options.settings).length === 0) {
+  if (selected.length === 0) {
     process.stderr.write(`ndop-assure: no scenario matches --grep "${options.settings.grep}". Nothing was run; --list shows the scenarios.\n`);
     return EXIT.usage;
   }
