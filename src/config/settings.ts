@@ -74,7 +74,9 @@ function parseUrl(value: string, source: string): string {
 /** Reads NDOP_* environment variables over the defaults; a bad value is a SettingsError naming the variable. */
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, base: EngineSettings = DEFAULT_SETTINGS): EngineSettings {
   const s: EngineSettings = { ...base, formats: [...base.formats], fixedPatients: [...base.fixedPatients], secretHeaders: [...base.secretHeaders] };
-  if (env.NDOP_TARGET_URL) s.targetUrl = parseUrl(env.NDOP_TARGET_URL, 'NDOP_TARGET_URL');
+  // Set but empty is an error, never "use the embedded server": a CI job whose URL variable came out
+  // empty must not quietly test the project's own reference server and pass.
+  if (env.NDOP_TARGET_URL !== undefined) s.targetUrl = parseUrl(env.NDOP_TARGET_URL, 'NDOP_TARGET_URL');
   if (env.NDOP_FORMAT) s.formats = parseFormats(env.NDOP_FORMAT, 'NDOP_FORMAT');
   if (env.NDOP_TIMEOUT) s.bodyTimeoutMs = s.connectTimeoutMs = parsePositiveInt(env.NDOP_TIMEOUT, 'NDOP_TIMEOUT');
   if (env.NDOP_CONNECT_TIMEOUT) s.connectTimeoutMs = parsePositiveInt(env.NDOP_CONNECT_TIMEOUT, 'NDOP_CONNECT_TIMEOUT');

@@ -48,3 +48,12 @@ export function worst(verdicts: readonly Verdict[]): Verdict {
   for (const v of order) if (verdicts.includes(v)) return v;
   return 'passed';
 }
+
+/**
+ * A scenario's verdict: a proven MUST/SHALL failure anywhere outranks a step that could not be
+ * tested, so a target is never reported as merely untestable when it has been shown non-conformant.
+ */
+export function scenarioVerdict(steps: readonly { status: Verdict; assertions: readonly AssertionResult[] }[]): Verdict {
+  if (steps.some((s) => s.status === 'failed' || s.assertions.some((a) => a.status === 'failed'))) return 'failed';
+  return worst(steps.map((s) => s.status));
+}

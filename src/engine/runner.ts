@@ -9,7 +9,7 @@ import { capture, type Captured } from './captures.js';
 import type { PatientSource } from './patients.js';
 import { buildRequest } from './request-builder.js';
 import { parseResponse } from './response.js';
-import { worst, type AssertionResult, type ScenarioResult, type StepResult } from './results.js';
+import { scenarioVerdict, worst, type AssertionResult, type ScenarioResult, type StepResult } from './results.js';
 import { referencedRoots, renderValue, type Variables } from './templating.js';
 import type { Scenario, Step } from './types.js';
 
@@ -139,7 +139,7 @@ export async function runScenarioDetailed(scenario: Scenario, format: Format, ct
     title: scenario.title,
     format,
     requirements: scenario.requirements,
-    status: worst(steps.map((s) => s.status)),
+    status: scenarioVerdict(steps),
     steps,
     skippedSteps,
   };

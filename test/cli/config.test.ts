@@ -92,3 +92,10 @@ describe('settings handed to the vitest workers', () => {
     expect(settingsFromEnv(settingsToEnv(settings), DEFAULT_SETTINGS)).toEqual(settings);
   });
 });
+
+describe('an empty target is an error, never the embedded server', () => {
+  it('rejects NDOP_TARGET_URL set to nothing and --target ""', () => {
+    expect(() => resolveRunOptions({}, { NDOP_TARGET_URL: '' })).toThrow(/^NDOP_TARGET_URL: "" is not an http\(s\) URL/);
+    expect(() => resolveRunOptions({ target: '' }, {})).toThrow(/^--target: "" is not an http\(s\) URL/);
+  });
+});
