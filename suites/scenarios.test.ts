@@ -7,18 +7,17 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { settingsFromEnv } from '../src/config/settings.js';
 import {
-  PatientSource, formatLintProblem, lintSuites, loadRequirements, loadSuites, openTarget, readTags, runScenarioDetailed, selectRuns,
+  PatientSource, openTarget, runScenarioDetailed, selectRuns,
   type Target,
 } from '../src/engine/index.js';
+import { loadCheckedSuites } from '../src/engine/checked-suites.js';
 import { sharedValidator } from '../src/validation/index.js';
 import { allureStep } from './allure-steps.js';
 // Declares task.meta.ndop (the reporters' side of the contract).
 import type { ScenarioMeta } from '../reporters/vitest-assurance.js';
 
 const settings = settingsFromEnv();
-const files = loadSuites();
-const problems = lintSuites(files, { tags: readTags(), requirementIds: new Set(loadRequirements().map((r) => r.id)) });
-if (problems.length > 0) throw new Error(`scenario lint failed:\n${problems.map(formatLintProblem).join('\n')}`);
+const files = loadCheckedSuites();
 
 let target: Target;
 const patients = new PatientSource({ fixed: settings.fixedPatients });

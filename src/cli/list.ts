@@ -1,21 +1,17 @@
 /** `--list`: what a run would do, without running it: the scenario runs and the requirements they verify. */
 import type { EngineSettings } from '../config/settings.js';
-import { formatLintProblem, lintSuites, readTags } from '../engine/lint.js';
-import { loadSuites } from '../engine/loader.js';
+import { loadCheckedSuites } from '../engine/checked-suites.js';
 import { loadRequirements } from '../engine/requirements.js';
 import { selectRuns, type SelectedRun } from '../engine/selection.js';
 
-export class ScenarioDataError extends Error {}
+export { ScenarioDataError } from '../engine/checked-suites.js';
 
 /**
  * The runs this configuration selects, from scenario files that passed their schema and lint:
  * a malformed file is a ScenarioDataError naming file, path and reason, before anything runs.
  */
 export function selectedRuns(settings: EngineSettings): SelectedRun[] {
-  const files = loadSuites();
-  const problems = lintSuites(files, { tags: readTags(), requirementIds: new Set(loadRequirements().map((r) => r.id)) });
-  if (problems.length > 0) throw new ScenarioDataError(`scenario lint failed:\n${problems.map(formatLintProblem).join('\n')}`);
-  return selectRuns(files, settings, settings.grep);
+  return selectRuns(loadCheckedSuites(), settings, settings.grep);
 }
 
 export function listScenarios(settings: EngineSettings): string {
