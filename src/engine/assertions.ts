@@ -6,7 +6,7 @@ import type { Resource } from '../fhir/index.js';
 import { PROFILES, type Validator } from '../validation/index.js';
 import { evaluate, show } from './fhirpath-eval.js';
 import type { ParsedResponse } from './response.js';
-import { outcome, type AssertionResult } from './results.js';
+import { outcome, untestable, type AssertionResult } from './results.js';
 import type {
   BundleExpectation, Expectations, FhirPathExpectation, HeaderExpectation, Level, OperationOutcomeExpectation,
 } from './types.js';
@@ -52,10 +52,14 @@ export function checkHeader(h: HeaderExpectation, headers: Record<string, string
   return outcome(name, level, true, '');
 }
 
-/** An expectation that needs a FHIR body when there is none: the target could not be tested on this point. */
+/**
+ * An expectation that needs a FHIR body when there is none. A zero-byte body proves the resource is missing
+ * (failed, or a warning at SHOULD/MAY); a body that does not parse could not be checked (error, or a warning).
+ */
 function needsResource(name: string, level: Level, res: ParsedResponse): AssertionResult | undefined {
   if (res.resource) return undefined;
-  return { name, level, status: 'error', message: unexpected('response body', 'a FHIR resource', res.parseError ?? 'none') };
+  const message = unexpected('response body', 'a FHIR resource', res.parseError ?? 'none');
+  return res.empty ? outcome(name, level, false, message) : untestable(name, level, message);
 }
 
 export function checkResourceType(expected: string, level: Level, res: ParsedResponse): AssertionResult {
@@ -86,7 +90,7 @@ export function checkFhirPath(item: string | FhirPathExpectation, res: ParsedRes
   const missing = needsResource(name, level, res);
   if (missing) return missing;
   const r = evaluate(res.resource, e.expression);
-  if (!r.ok) return { name, level, status: 'error', message: r.reason };
+  if (!r.ok) return untestable(name, level, r.reason);
   const ok = r.value.length === 1 && r.value[0] === true;
   return outcome(name, level, ok, unexpected(`result of ${e.expression}`, 'true', show(r.value)));
 }

@@ -1,7 +1,7 @@
 /** Values taken from a response for later steps: the Location's id and version, a header, a FHIRPath value. */
 import { evaluate, show } from './fhirpath-eval.js';
 import type { ParsedResponse } from './response.js';
-import type { AssertionResult } from './results.js';
+import { untestable, type AssertionResult } from './results.js';
 import type { CaptureSpec } from './types.js';
 
 const LOCATION = /\/([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/([A-Za-z0-9\-.]{1,64}))?\/?$/;
@@ -23,9 +23,13 @@ export function capture(spec: CaptureSpec, res: ParsedResponse): { value?: Captu
     const value = res.headers[spec.header!.toLowerCase()];
     return value === undefined ? fail(`a ${spec.header} header`, 'none') : { value: { value } };
   }
-  if (!res.resource) return fail(`a FHIR body to evaluate ${spec.expression}`, res.parseError ?? 'none');
+  if (!res.resource) {
+    // As for expectations: an empty body proves the value is missing; an unreadable one could not be checked.
+    const missing = fail(`a FHIR body to evaluate ${spec.expression}`, res.parseError ?? 'none');
+    return res.empty ? missing : { failure: { ...missing.failure, status: 'error' } };
+  }
   const r = evaluate(res.resource, spec.expression!);
-  if (!r.ok) return { failure: { name, level: 'MUST', status: 'error', message: r.reason } };
+  if (!r.ok) return { failure: untestable(name, 'MUST', r.reason) };
   const first = r.value[0];
   if (first === undefined || typeof first === 'object') return fail(`one value for ${spec.expression}`, show(r.value));
   return { value: { value: String(first) } };

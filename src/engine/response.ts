@@ -10,6 +10,8 @@ export interface ParsedResponse {
   resource?: Resource;
   /** Why the body could not be read as a FHIR resource (empty, unknown media type, parse error). */
   parseError?: string;
+  /** True when the body has zero bytes: where a resource is required that is proven, not merely unreadable. */
+  empty: boolean;
 }
 
 export function formatOfContentType(contentType: string | undefined): Format | undefined {
@@ -22,8 +24,9 @@ export function formatOfContentType(contentType: string | undefined): Format | u
 
 export function parseResponse(status: number, headers: Record<string, string>, body: string): ParsedResponse {
   const format = formatOfContentType(headers['content-type']);
-  const base: ParsedResponse = { status, headers, body, ...(format ? { format } : {}) };
-  if (body.trim() === '') return { ...base, parseError: 'the response body is empty' };
+  const base: ParsedResponse = { status, headers, body, empty: body.length === 0, ...(format ? { format } : {}) };
+  if (base.empty) return { ...base, parseError: 'the response body is empty' };
+  if (body.trim() === '') return { ...base, parseError: 'the response body holds only white space' };
   if (!format) return { ...base, parseError: `the Content-Type "${headers['content-type'] ?? ''}" is not XML or JSON` };
   try {
     return { ...base, resource: parseResource(body, format) };

@@ -42,6 +42,14 @@ export function outcome(name: string, level: Level, ok: boolean, message: string
   return { name, level, status: isBlocking(level) ? 'failed' : 'warning', message };
 }
 
+/**
+ * A point the target could not be tested on (an unreadable body, an expression that cannot be evaluated):
+ * error at MUST/SHALL; at SHOULD/MAY only a warning, since an optional expectation never fails or blocks a run.
+ */
+export function untestable(name: string, level: Level, message: string): AssertionResult {
+  return { name, level, status: isBlocking(level) ? 'error' : 'warning', message };
+}
+
 /** The worst verdict wins: error > failed > warning > passed. */
 export function worst(verdicts: readonly Verdict[]): Verdict {
   const order: Verdict[] = ['error', 'failed', 'warning', 'passed'];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkBundle, checkFhirPath, checkHeader, checkOperationOutcome, checkParallel, checkResponse, checkStatus } from '../../src/engine/assertions.js';
+import { capture } from '../../src/engine/captures.js';
 import { parseResponse } from '../../src/engine/response.js';
 import { createValidator, type Validator } from '../../src/validation/index.js';
 
@@ -60,6 +61,58 @@ describe('assertions: one message shape', () => {
     expect(status!.status).toBe('passed');
     expect(rt!.status).toBe('error');
     expect(rt!.message).toMatch(/^Unexpected response body: expected a FHIR resource, but received the JSON body cannot be parsed/);
+  });
+
+  it('an empty body where a resource is needed is a proven failure at MUST, a warning at SHOULD', () => {
+    const res = parseResponse(200, { 'content-type': 'application/fhir+json' }, '');
+    const [, must] = checkResponse({ status: 200, resourceType: 'Bundle' }, res, ctx);
+    expect(must).toEqual({
+      name: 'resourceType', level: 'MUST', status: 'failed',
+      message: 'Unexpected response body: expected a FHIR resource, but received the response body is empty',
+    });
+    const [should] = checkResponse({ resourceType: { value: 'Bundle', level: 'SHOULD' } }, res, ctx);
+    expect(should!.status).toBe('warning');
+  });
+
+  it('an unparseable body is an error at MUST, with the parse reason, and a warning at SHOULD', () => {
+    const res = parseResponse(200, { 'content-type': 'application/fhir+xml' }, '<Bundle xmlns="http://hl7.org/fhir"><type value=');
+    const [must] = checkResponse({ resourceType: 'Bundle' }, res, ctx);
+    expect(must!.status).toBe('error');
+    expect(must!.message).toMatch(/^Unexpected response body: expected a FHIR resource, but received the XML body cannot be parsed: \S/);
+    const [should] = checkResponse({ resourceType: { value: 'Bundle', level: 'SHOULD' } }, res, ctx);
+    expect(should).toMatchObject({ status: 'warning', message: must!.message });
+  });
+
+  it('SHOULD and MAY expectations never give an error or a failure, whatever the body', () => {
+    const bodies = [
+      parseResponse(200, { 'content-type': 'application/fhir+json' }, ''),
+      parseResponse(200, { 'content-type': 'application/fhir+json' }, '{"resourceType": '),
+      parseResponse(200, { 'content-type': 'text/html' }, '<html></html>'),
+      json(200, { resourceType: 'Bundle', type: 'searchset', total: 0 }),
+    ];
+    for (const level of ['SHOULD', 'MAY'] as const) {
+      const expectations = {
+        resourceType: { value: 'Consent', level },
+        profile: { profile: 'consent', level },
+        operationOutcome: { severity: 'error', level },
+        bundle: { type: 'history', level },
+        fhirpath: [{ expression: 'Bundle.total = 1', level }, { expression: 'Bundle.total = (', level }],
+      };
+      for (const res of bodies) {
+        const verdicts = checkResponse(expectations, res, ctx).map((a) => a.status);
+        expect(verdicts).toHaveLength(6);
+        expect(verdicts.filter((v) => v === 'error' || v === 'failed')).toEqual([]);
+      }
+    }
+  });
+
+  it('a FHIRPath capture: an empty body is a failure, an unparseable one an error', () => {
+    const spec = { name: 'first', from: 'fhirpath' as const, expression: 'Bundle.id' };
+    const empty = capture(spec, parseResponse(200, { 'content-type': 'application/fhir+json' }, ''));
+    expect(empty.failure?.status).toBe('failed');
+    const garbage = capture(spec, parseResponse(200, { 'content-type': 'application/fhir+json' }, '{"resourceType": '));
+    expect(garbage.failure?.status).toBe('error');
+    expect(garbage.failure?.message).toMatch(/the JSON body cannot be parsed/);
   });
 
   it('a failed MUST status skips the body checks', () => {
