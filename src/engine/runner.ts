@@ -7,6 +7,7 @@ import type { Validator } from '../validation/index.js';
 import { checkParallel, checkResponse } from './assertions.js';
 import { capture, type Captured } from './captures.js';
 import type { PatientSource } from './patients.js';
+import { nonApiResponse } from './non-api-response.js';
 import { buildRequest } from './request-builder.js';
 import { parseResponse } from './response.js';
 import { scenarioVerdict, worst, type AssertionResult, type ScenarioResult, type StepResult } from './results.js';
@@ -77,6 +78,13 @@ async function runStep(step: Step, format: Format, vars: Variables, ctx: RunCont
   } else {
     const x = exchanges[0]!;
     const res = parseResponse(x.status!, x.headers, x.body);
+    // A response that is not the API answering is the step's only result: nothing in it can be checked.
+    const notApi = nonApiResponse(expect, res);
+    if (notApi) {
+      result.assertions.push(notApi);
+      result.status = notApi.status;
+      return { result, captured };
+    }
     result.assertions.push(...checkResponse(expect, res, ctx));
     for (const spec of step.capture ?? []) {
       const c = capture(spec, res);

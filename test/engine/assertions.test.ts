@@ -116,7 +116,7 @@ describe('assertions: one message shape', () => {
   });
 
   it('a failed MUST status skips the body checks', () => {
-    const res = parseResponse(500, { 'content-type': 'text/html' }, '<h1>oops</h1>');
+    const res = parseResponse(404, { 'content-type': 'text/html' }, '<h1>oops</h1>');
     expect(checkResponse({ status: 201, resourceType: 'Consent', profile: 'consent' }, res, ctx).map((a) => a.name)).toEqual(['status']);
   });
 

@@ -17,6 +17,14 @@ beforeAll(async () => {
       res.writeHead(201, { location: `http://${req.headers.host}/Consent/abc/_history/1` });
       return void res.end();
     }
+    if (req.url === '/html-500') {
+      res.writeHead(500, { 'content-type': 'text/html' });
+      return void res.end('<html><body><h1>500 Internal Server Error</h1></body></html>');
+    }
+    if (req.url === '/outcome-500') {
+      res.writeHead(500, { 'content-type': 'application/fhir+json' });
+      return void res.end(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] }));
+    }
     if (req.url === '/bad-json') {
       res.writeHead(200, { 'content-type': 'application/fhir+json' });
       return void res.end('{"resourceType": ');
@@ -71,6 +79,27 @@ describe('runner', () => {
     expect(r.status).toBe('error');
     expect(r.steps[0]!.stopReason).toMatch(/could not be tested/);
     expect(r.skippedSteps).toEqual(['never']);
+  });
+
+  it('an HTML 500 page is an error that stops the scenario, not a failure', async () => {
+    const r = await runScenario(scenario([
+      { name: 'create', request: { method: 'POST', path: '/html-500' }, capture: [{ name: 'c', from: 'location' }], expect: { status: 201 } },
+      { name: 'never', request: { method: 'GET', path: '/plain' } },
+    ]), 'json', ctx);
+    expect(r.status).toBe('error');
+    expect(r.steps[0]!.assertions).toEqual([{
+      name: 'response', level: 'MUST', status: 'error',
+      message: 'the target answered 500 text/html, not a FHIR response; nothing could be checked',
+    }]);
+    expect(r.skippedSteps).toEqual(['never']);
+  });
+
+  it('a 500 OperationOutcome where a 4xx is expected is a failure', async () => {
+    const r = await runScenario(scenario([
+      { name: 'create', request: { method: 'POST', path: '/outcome-500' }, expect: { status: 422, operationOutcome: { severity: 'error' } } },
+    ]), 'json', ctx);
+    expect(r.status).toBe('failed');
+    expect(r.steps[0]!.assertions.map((a) => a.message)).toEqual(['Unexpected response status: expected 422, but received 500']);
   });
 
   it('a refused connection is an error with the transport code', async () => {
