@@ -2,15 +2,14 @@
 import type { EngineSettings } from '../config/settings.js';
 import type { Format } from '../fhir/index.js';
 import { DEFAULT_MIME } from '../fhir/mime.js';
-import { send, type Exchange } from '../transport/index.js';
+import { send } from '../transport/index.js';
 import type { Validator } from '../validation/index.js';
-import { checkParallel, checkResponse } from './assertions.js';
+import { checkResponse } from './assertions.js';
 import { capture, type Captured } from './captures.js';
+import { checkParallelExchanges, readExchange } from './exchange-check.js';
 import type { PatientSource } from './patients.js';
-import { nonApiResponse } from './non-api-response.js';
 import { buildRequest } from './request-builder.js';
-import { parseResponse } from './response.js';
-import { scenarioVerdict, worst, type AssertionResult, type ScenarioResult, type StepResult } from './results.js';
+import { scenarioVerdict, worst, type ScenarioResult, type StepResult } from './results.js';
 import { referencedRoots, renderValue, type Variables } from './templating.js';
 import type { Scenario, Step } from './types.js';
 
@@ -39,13 +38,6 @@ function initialVariables(format: Format, ctx: RunContext): Variables {
   };
 }
 
-function transportFailure(exchanges: Exchange[]): AssertionResult | undefined {
-  const failed = exchanges.find((x) => x.evidence.error);
-  if (!failed) return undefined;
-  const e = failed.evidence.error!;
-  return { name: 'request', level: 'MUST', status: 'error', message: `Request could not be completed: ${failed.evidence.request.method} ${failed.evidence.request.url} gave ${e.code} (${e.message})` };
-}
-
 async function runStep(step: Step, format: Format, vars: Variables, ctx: RunContext): Promise<{ result: StepResult; captured: Record<string, Captured> }> {
   const captured: Record<string, Captured> = {};
   const result: StepResult = { name: step.name, status: 'passed', assertions: [], evidence: [] };
@@ -67,24 +59,17 @@ async function runStep(step: Step, format: Format, vars: Variables, ctx: RunCont
   };
   const exchanges = await Promise.all(Array.from({ length: step.parallel ?? 1 }, () => send(outgoing, options)));
   result.evidence = exchanges.map((x) => x.evidence);
-  const broken = transportFailure(exchanges);
-  if (broken) {
-    result.assertions.push(broken);
-    result.status = 'error';
-    return { result, captured };
-  }
   if (step.parallel) {
-    result.assertions.push(...checkParallel(expect, exchanges.map((x) => x.status!)));
+    result.assertions.push(...checkParallelExchanges(expect, exchanges));
   } else {
-    const x = exchanges[0]!;
-    const res = parseResponse(x.status!, x.headers, x.body);
-    // A response that is not the API answering is the step's only result: nothing in it can be checked.
-    const notApi = nonApiResponse(expect, res);
-    if (notApi) {
-      result.assertions.push(notApi);
-      result.status = notApi.status;
+    const read = readExchange(exchanges[0]!, expect);
+    // An exchange that could not be checked is the step's only result.
+    if (read.problem) {
+      result.assertions.push(read.problem);
+      result.status = read.problem.status;
       return { result, captured };
     }
+    const res = read.res;
     result.assertions.push(...checkResponse(expect, res, ctx));
     for (const spec of step.capture ?? []) {
       const c = capture(spec, res);
@@ -135,6 +120,10 @@ export async function runScenarioDetailed(scenario: Scenario, format: Format, ct
     } else if (result.status === 'failed') {
       const needed = neededLater(scenario.steps, i + 1, (step.capture ?? []).map((c) => c.name));
       if (needed.length > 0) result.stopReason = `stopped: step "${step.name}" failed and later steps need its capture(s) ${needed.join(', ')}`;
+    } else {
+      // A SHOULD/MAY capture the target did not provide: a warning, and nothing later can be built without it.
+      const missing = neededLater(scenario.steps, i + 1, (step.capture ?? []).map((c) => c.name).filter((name) => !(name in captured)));
+      if (missing.length > 0) result.stopReason = `stopped: step "${step.name}" did not provide capture(s) ${missing.join(', ')} that later steps need`;
     }
     await ctx.onStep?.(step, result);
     if (result.stopReason) {

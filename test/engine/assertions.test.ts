@@ -127,6 +127,17 @@ describe('assertions: one message shape', () => {
     expect(result!.message).toMatch(/^Unexpected resource: expected conformance to https:\/\/fhir\.nhs\.uk\/STU3\/StructureDefinition\/NDOP-Consent-1, but received \d+ error\(s\): Consent[.:]/);
   });
 
+  it('parallel with requests that could not be checked: only what the completed ones prove', () => {
+    expect(checkParallel({ status: [201, 422], statusCount: { '201': 1 } }, [201, 201], 1)).toEqual([{
+      name: 'count of 201 responses', level: 'MUST', status: 'failed',
+      message: 'Unexpected number of 201 responses: expected 1, but received 2 (statuses: 201, 201; 1 more could not be checked)',
+    }]);
+    expect(checkParallel({ statusCount: { '201': 3 } }, [422], 1).map((a) => a.status)).toEqual(['failed']);
+    expect(checkParallel({ status: [201, 422] }, [201, 500], 1).map((a) => a.status)).toEqual(['failed']);
+    // One 201 and one unknown: the unknown could be a 422 or a 201, so nothing is proven either way.
+    expect(checkParallel({ status: [201, 422], statusCount: { '201': 1 } }, [201], 1)).toEqual([]);
+  });
+
   it('parallel: allowed statuses and exact counts', () => {
     const r = checkParallel({ status: [201, 422], statusCount: { '201': 1 } }, [201, 201, 422, 500]);
     expect(r.map((a) => a.message)).toEqual([

@@ -9,12 +9,22 @@ import { createValidator } from '../../src/validation/index.js';
 let server: http.Server;
 let ctx: Parameters<typeof runScenario>[2];
 const seen: string[] = [];
+const raceCounts = new Map<string, number>();
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
     if (req.url === '/created') {
       res.writeHead(201, { location: `http://${req.headers.host}/Consent/abc/_history/1` });
+      return void res.end();
+    }
+    // /race/<key>/<n>: the first n requests for a key get 201, the others have their connection reset.
+    const race = /^\/race\/(\w+)\/(\d+)$/.exec(req.url ?? '');
+    if (race) {
+      const served = (raceCounts.get(race[1]!) ?? 0) + 1;
+      raceCounts.set(race[1]!, served);
+      if (served > Number(race[2])) return void req.socket.destroy();
+      res.writeHead(201, { location: `http://${req.headers.host}/Consent/r${served}/_history/1` });
       return void res.end();
     }
     if (req.url === '/html-500') {
@@ -100,6 +110,27 @@ describe('runner', () => {
     ]), 'json', ctx);
     expect(r.status).toBe('failed');
     expect(r.steps[0]!.assertions.map((a) => a.message)).toEqual(['Unexpected response status: expected 422, but received 500']);
+  });
+
+  it('a parallel step with a reset request still fails when the completed ones prove it', async () => {
+    const r = await runScenario(scenario([
+      { name: 'race', parallel: 3, request: { method: 'POST', path: '/race/twice/2' }, expect: { status: [201, 422], statusCount: { '201': 1 } } },
+    ]), 'json', ctx);
+    expect(r.status).toBe('failed');
+    const [unchecked, count] = r.steps[0]!.assertions;
+    expect(unchecked).toMatchObject({ name: 'parallel requests', status: 'error' });
+    expect(unchecked!.message).toMatch(/^1 of 3 parallel requests could not be checked; the first: Request could not be completed: POST http:\/\/127\.0\.0\.1:\d+\/race\/twice\/2 gave /);
+    expect(count).toMatchObject({ name: 'count of 201 responses', status: 'failed' });
+    expect(r.steps[0]!.evidence).toHaveLength(3);
+  });
+
+  it('a parallel step with a reset request is an error when the completed ones prove nothing', async () => {
+    const r = await runScenario(scenario([
+      { name: 'race', parallel: 3, request: { method: 'POST', path: '/race/once/1' }, expect: { status: [201, 422], statusCount: { '201': 1 } } },
+    ]), 'json', ctx);
+    expect(r.status).toBe('error');
+    expect(r.steps[0]!.assertions.map((a) => a.name)).toEqual(['parallel requests']);
+    expect(r.steps[0]!.assertions[0]!.message).toMatch(/^2 of 3 parallel requests could not be checked/);
   });
 
   it('a refused connection is an error with the transport code', async () => {
