@@ -1,7 +1,7 @@
 /** Values taken from a response for later steps: the Location's id and version, a header, a FHIRPath value. */
 import { evaluate, show } from './fhirpath-eval.js';
 import type { ParsedResponse } from './response.js';
-import { untestable, type AssertionResult } from './results.js';
+import { outcome, untestable, type AssertionResult } from './results.js';
 import type { CaptureSpec } from './types.js';
 
 const LOCATION = /\/([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/([A-Za-z0-9\-.]{1,64}))?\/?$/;
@@ -11,7 +11,7 @@ export type Captured = Record<string, string>;
 export function capture(spec: CaptureSpec, res: ParsedResponse): { value?: Captured; failure?: AssertionResult } {
   const name = `capture ${spec.name}`;
   const fail = (expected: string, received: string): { failure: AssertionResult } => ({
-    failure: { name, level: 'MUST', status: 'failed', message: `Unexpected ${received === 'none' ? 'missing value' : 'value'} for capture ${spec.name}: expected ${expected}, but received ${received}` },
+    failure: outcome(name, spec.level ?? 'MUST', false, `Unexpected ${received === 'none' ? 'missing value' : 'value'} for capture ${spec.name}: expected ${expected}, but received ${received}`),
   });
   if (spec.from === 'location') {
     const location = res.headers['location'];

@@ -34,6 +34,8 @@ export interface CaptureSpec {
   from: 'location' | 'header' | 'fhirpath';
   header?: string;
   expression?: string;
+  /** How much a missing value counts: MUST (a failure, the default) or SHOULD/MAY (a warning). */
+  level?: Level;
 }
 
 export interface Leveled {

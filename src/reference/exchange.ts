@@ -37,8 +37,12 @@ export interface FhirResult {
   interaction: Interaction;
 }
 
+/** Turns a create or update request's body into a Consent (Content-Type, limits, parsing); throws ApiError. */
+export type ConsentReader = (exchange: Exchange, context: ServerContext) => Promise<ResourceData>;
+
 export interface ServerContext {
   store: ConsentStore;
+  readConsent: ConsentReader;
   validator: ConsentValidator;
   rules: readonly ConsentRule[];
   maxBodyBytes: number;

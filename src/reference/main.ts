@@ -1,8 +1,10 @@
 /**
- * `npm run reference -- --port 4080 [--host 127.0.0.1]`: the reference server alone, one log line per
- * request, clean shutdown on SIGINT/SIGTERM.
+ * `npm run reference -- --port 4080 [--host 127.0.0.1] [--fault NAME ...]`: the reference server alone, one
+ * log line per request, clean shutdown on SIGINT/SIGTERM; `--list-faults` lists the faults it can inject.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { faultCatalogue } from './faults/index.js';
+import { faultListing } from './faults/listing.js';
 import { startReferenceServer } from './server.js';
 
 function port(value: string): number {
@@ -17,21 +19,34 @@ function bytes(value: string): number {
   return n;
 }
 
+function fault(name: string, names: string[]): string[] {
+  if (!faultCatalogue().some((f) => f.name === name)) throw new InvalidArgumentError(`unknown fault "${name}"; --list-faults lists them`);
+  return [...names, name];
+}
+
 const program = new Command()
   .name('reference')
   .description('The embedded reference NDOP server (FHIR STU3 Consent API)')
   .option('-p, --port <port>', 'TCP port (0 picks a free one)', port, 4080)
   .option('-H, --host <host>', 'interface to listen on', '127.0.0.1')
   .option('--max-body-bytes <bytes>', 'largest accepted request body', bytes, 1024 * 1024)
+  .option('--fault <name>', 'break one required behaviour on purpose (repeatable; see --list-faults)', fault, [] as string[])
+  .option('--list-faults', 'list the faults the server can be started with, and exit')
   .showHelpAfterError();
 
 program.parse();
-const options = program.opts<{ port: number; host: string; maxBodyBytes: number }>();
+const options = program.opts<{ port: number; host: string; maxBodyBytes: number; fault: string[]; listFaults?: boolean }>();
+
+if (options.listFaults) {
+  process.stdout.write(faultListing());
+  process.exit(0);
+}
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 try {
-  const server = await startReferenceServer({ port: options.port, host: options.host, maxBodyBytes: options.maxBodyBytes, log });
+  const server = await startReferenceServer({ port: options.port, host: options.host, maxBodyBytes: options.maxBodyBytes, log, faults: options.fault });
   log(`NDOP reference server listening on ${server.url} (CapabilityStatement at ${server.url}/metadata)`);
+  if (options.fault.length > 0) log(`FAULTS INJECTED, this server is deliberately non-conformant: ${options.fault.join(', ')}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -7,13 +7,15 @@ import { createServer, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { contentTypeHeader, DEFAULT_MIME, negotiateResponse, requestBodyFormat } from '../fhir/mime.js';
+import { contentTypeHeader, DEFAULT_MIME } from '../fhir/mime.js';
 import type { MediaChoice } from '../fhir/mime.js';
+import { negotiate } from './negotiation.js';
 import { DEFAULT_CONSENT_RULES } from './consent-rules.js';
 import type { ConsentRule } from './consent-rules.js';
 import { consentValidator } from './consent-validation.js';
 import type { ConsentValidator } from './consent-validation.js';
-import type { Exchange, FhirResult, Handler, ResponseFilter, ServerContext } from './exchange.js';
+import type { ConsentReader, Exchange, FhirResult, Handler, ResponseFilter, ServerContext } from './exchange.js';
+import { readConsentBody } from './consent-body.js';
 import { create } from './handlers/create.js';
 import { instanceHistory, typeHistory } from './handlers/history.js';
 import { metadata } from './handlers/metadata.js';
@@ -24,6 +26,7 @@ import { ApiError, buildOperationOutcome } from './outcome.js';
 import { ClientGoneError, parseQuery, pathSegments, splitTarget } from './request-io.js';
 import type { QueryParams } from './request-io.js';
 import { route } from './router.js';
+import { applyFaults, asDefaultStore } from './faults/index.js';
 import { serializeForWire } from './wire.js';
 import type { RoutedInteraction } from './router.js';
 import { MemoryConsentStore } from './store.js';
@@ -57,11 +60,14 @@ export interface ReferenceServerOptions {
   store?: ConsentStore;
   /** Base URL for Location, fullUrl and links; by default http://<Host header>. */
   baseUrl?: string;
-  /** Seams for replacing behaviour (fault injection): business rules, validation, handlers, response filters. */
+  /** Seams for replacing behaviour (fault injection): business rules, validation, body reading, handlers, response filters. */
   rules?: readonly ConsentRule[];
   validator?: ConsentValidator;
+  readConsent?: ConsentReader;
   handlers?: Partial<Record<RoutedInteraction, Handler>>;
   responseFilters?: readonly ResponseFilter[];
+  /** Named faults from src/reference/faults/catalogue.yaml, applied on top of the parts above (self-verification). */
+  faults?: readonly string[];
 }
 
 export interface RunningServer {
@@ -76,21 +82,6 @@ function baseUrlFor(req: IncomingMessage, configured: string | undefined): strin
   if (configured) return configured.replace(/\/+$/, '');
   const host = req.headers.host;
   return `http://${host && HOST_HEADER.test(host) ? host : 'localhost'}`;
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
-/** The response representation: _format, then Accept, then the body's own format, then JSON. */
-function negotiate(req: IncomingMessage, query: QueryParams | undefined): { media: MediaChoice; error?: ApiError } {
-  const body = requestBodyFormat(header(req, 'content-type'));
-  const fallback = body.ok ? body.value.format : 'json';
-  const formatParam = query?.find(([name]) => name === '_format')?.[1];
-  const negotiated = negotiateResponse({ formatParam, accept: header(req, 'accept'), fallback });
-  if (negotiated.ok) return { media: negotiated.value };
-  return { media: { format: 'json', mime: DEFAULT_MIME.json }, error: new ApiError('NOT_ACCEPTABLE', negotiated.reason) };
 }
 
 function errorResult(error: ApiError): FhirResult {
@@ -113,15 +104,26 @@ function write(res: ServerResponse, result: FhirResult, media: MediaChoice): voi
 }
 
 export function createRequestHandler(options: ReferenceServerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
+  const parts = applyFaults(
+    {
+      store: options.store ?? asDefaultStore(new MemoryConsentStore()),
+      readConsent: options.readConsent ?? readConsentBody,
+      validator: options.validator ?? lazyValidator(),
+      rules: options.rules ?? DEFAULT_CONSENT_RULES,
+      handlers: { ...DEFAULT_HANDLERS, ...options.handlers },
+      responseFilters: options.responseFilters ?? [],
+    },
+    options.faults ?? [],
+  );
   const context: ServerContext = {
-    store: options.store ?? new MemoryConsentStore(),
-    validator: options.validator ?? lazyValidator(),
-    rules: options.rules ?? DEFAULT_CONSENT_RULES,
+    store: parts.store,
+    readConsent: parts.readConsent,
+    validator: parts.validator,
+    rules: parts.rules,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
   };
-  const handlers = { ...DEFAULT_HANDLERS, ...options.handlers };
-  const filters = options.responseFilters ?? [];
+  const { handlers, responseFilters: filters } = parts;
   const log = options.log;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<number | undefined> {

@@ -68,7 +68,7 @@ export interface MemoryStoreOptions {
   newId?: () => string;
 }
 
-interface Record {
+export interface StoreRecord {
   versions: StoredVersion[];
   duplicateKey: string;
 }
@@ -88,8 +88,8 @@ export function deepFreeze<T>(value: T): T {
 }
 
 export class MemoryConsentStore implements ConsentStore {
-  private readonly records = new Map<string, Record>();
-  private readonly byKey = new Map<string, string>();
+  protected readonly records = new Map<string, StoreRecord>();
+  protected readonly byKey = new Map<string, string>();
   private readonly byPatient = new Map<string, Set<string>>();
   /**
    * Why a mutex although JavaScript is single-threaded: every operation is async, so a check
@@ -99,11 +99,11 @@ export class MemoryConsentStore implements ConsentStore {
    * version and overwrite each other. Locks are per duplicate key and per id, so unrelated patients
    * never wait for each other.
    */
-  private readonly locks = new KeyedMutex();
+  protected readonly locks = new KeyedMutex();
   private sequence = 0;
   private readonly latencyMs: number;
   private readonly now: () => Date;
-  private readonly newId: () => string;
+  protected readonly newId: () => string;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.latencyMs = options.latencyMs ?? 0;
@@ -111,7 +111,7 @@ export class MemoryConsentStore implements ConsentStore {
     this.newId = options.newId ?? randomUUID;
   }
 
-  private async io(): Promise<void> {
+  protected async io(): Promise<void> {
     if (this.latencyMs > 0) await delay(this.latencyMs);
   }
 
@@ -123,7 +123,8 @@ export class MemoryConsentStore implements ConsentStore {
     return { resourceType, id, meta: { versionId, lastUpdated, ...metaRest }, ...rest };
   }
 
-  private append(id: string, resource: ResourceData, index: ConsentIndex, method: 'POST' | 'PUT', versionNumber: number): StoredVersion {
+  // Protected, with `records`, `byKey`, `locks` and `io`: fault injection (src/reference/faults) subclasses the store.
+  protected append(id: string, resource: ResourceData, index: ConsentIndex, method: 'POST' | 'PUT', versionNumber: number): StoredVersion {
     const lastUpdated = this.now().toISOString();
     const versionId = String(versionNumber);
     const version: StoredVersion = deepFreeze({

@@ -1,6 +1,5 @@
 /** POST [base]/Consent (build_consent_restful.md §2). */
 import { checkRules, duplicateKey, patientReference } from '../consent-rules.js';
-import { readConsentBody } from '../consent-body.js';
 import { ApiError } from '../outcome.js';
 import { allowedParams } from '../params.js';
 import { versionHeaders } from '../representation.js';
@@ -9,7 +8,7 @@ import type { Handler } from '../exchange.js';
 
 export const create: Handler = async (exchange, context) => {
   allowedParams(exchange.query, [], 'create');
-  const consent = await readConsentBody(exchange, context);
+  const consent = await context.readConsent(exchange, context);
   if (consent.id !== undefined) {
     throw new ApiError('ID_ON_CREATE', `The Consent carries the id "${String(consent.id).slice(0, 80)}"; the server assigns the logical id on create, so a client must not send one.`);
   }

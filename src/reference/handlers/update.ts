@@ -1,6 +1,5 @@
 /** PUT [base]/Consent/{id} (build_consent_restful.md §3): whole resource, id required and equal to the URL's. */
 import { checkRules, duplicateKey, patientReference } from '../consent-rules.js';
-import { readConsentBody } from '../consent-body.js';
 import { ApiError } from '../outcome.js';
 import { allowedParams } from '../params.js';
 import { versionFromIfMatch, versionHeaders } from '../representation.js';
@@ -14,7 +13,7 @@ function unknownId(id: string): ApiError {
 export const update: Handler = async (exchange, context) => {
   allowedParams(exchange.query, [], 'update');
   const id = exchange.pathParams.id!;
-  const consent = await readConsentBody(exchange, context);
+  const consent = await context.readConsent(exchange, context);
   if (consent.id === undefined) {
     throw new ApiError('UPDATE_WITHOUT_ID', `The Consent has no id; an update must send the whole resource including its id "${id}".`);
   }

@@ -1,0 +1,27 @@
+/** Runs every scenario of suites/ in every format against one target, several at a time, as the self-verification needs. */
+import { DEFAULT_SETTINGS } from '../../src/config/settings.js';
+import { PatientSource, formatsFor, loadSuites, runScenario, type ScenarioResult } from '../../src/engine/index.js';
+import { sharedValidator } from '../../src/validation/index.js';
+
+const runs = loadSuites().flatMap((file) => file.scenarios.flatMap((scenario) => formatsFor(scenario, DEFAULT_SETTINGS).map((format) => ({ scenario, format }))));
+
+/** Every run in the suite, as `id [format]`. */
+export const SUITE_RUNS: readonly string[] = runs.map((r) => `${r.scenario.id} [${r.format}]`);
+
+/**
+ * Scenarios use their own fresh patients, so they can share a target and run side by side; results come
+ * back in the suite's order whatever order they finished in.
+ */
+export async function runWholeSuite(baseUrl: string, concurrency = 8): Promise<ScenarioResult[]> {
+  const ctx = { baseUrl, settings: { ...DEFAULT_SETTINGS, bodyTimeoutMs: 5_000 }, patients: new PatientSource(), validator: sharedValidator };
+  const results: ScenarioResult[] = new Array(runs.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < runs.length) {
+      const i = next++;
+      results[i] = await runScenario(runs[i]!.scenario, runs[i]!.format, ctx);
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return results;
+}
