@@ -1,14 +1,18 @@
 /**
  * The vitest reporter behind the assurance report: it collects each scenario × format result
  * that the scenario spec attaches to its test's meta, and at the end of the run builds the report
- * and writes it. A test that ended without a result (its setup failed) counts as errored, never passed.
+ * and writes it. A run vitest did not complete (its setup failed, its module did not load, it was skipped)
+ * counts as errored, never passed, and never goes missing (unfinished-runs.ts).
  */
 import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
 import type { Requirement } from '../src/engine/requirements.js';
 import type { ScenarioResult } from '../src/engine/results.js';
 import { buildReport, type ScenarioRun } from './build-report.js';
 import type { AssuranceReport } from './report-types.js';
+import { suiteName, unfinishedRun, unfinishedRuns } from './unfinished-runs.js';
 import { writeReports } from './write-reports.js';
+
+export { suiteName } from './unfinished-runs.js';
 
 /** What the scenario spec puts in `task.meta.ndop` for every scenario × format test. */
 export interface ScenarioMeta {
@@ -36,27 +40,6 @@ export interface AssuranceReporterOptions {
   onReport?: (report: AssuranceReport, files: { json: string; html: string }) => void;
 }
 
-/** suites/create.yaml → create: the name a reader knows the group by. */
-export function suiteName(file: string): string {
-  return (file.split('/').pop() ?? file).replace(/\.ya?ml$/, '');
-}
-
-function unfinishedRun(testCase: TestCase, reason: string): ScenarioRun {
-  const match = /^(.*) \[(xml|json)\]$/.exec(testCase.name);
-  return {
-    suite: 'not run',
-    result: {
-      id: match?.[1] ?? testCase.name,
-      title: testCase.name,
-      format: match?.[2] ?? 'none',
-      requirements: [],
-      status: 'error',
-      steps: [{ name: 'set up the scenario', status: 'error', assertions: [], evidence: [], stopReason: reason }],
-      skippedSteps: [],
-    },
-  };
-}
-
 export class AssuranceReporter implements Reporter {
   private runs: ScenarioRun[] = [];
   private startedAt = new Date();
@@ -74,6 +57,7 @@ export class AssuranceReporter implements Reporter {
   onTestCaseResult(testCase: TestCase): void {
     const meta = testCase.meta().ndop;
     const state = testCase.result().state;
+    // Runs vitest did not complete are collected from their modules at the end, with the modules' errors.
     if (state === 'skipped' || state === 'pending') return;
     if (!meta) {
       const reason = testCase.result().errors?.map((e) => e.message).join('; ') || 'the scenario did not run';
@@ -86,7 +70,8 @@ export class AssuranceReporter implements Reporter {
     this.runs.push({ result: meta.result, suite: suiteName(meta.suite), durationMs: testCase.diagnostic()?.duration ?? 0 });
   }
 
-  onTestRunEnd(_modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): void {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): void {
+    for (const module of modules) this.runs.push(...unfinishedRuns(module));
     for (const error of unhandledErrors) {
       this.runs.push({
         suite: 'run',

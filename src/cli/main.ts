@@ -9,6 +9,7 @@ import { resolveRunOptions, type CommandLineOptions } from '../config/run-option
 import { SettingsError } from '../config/settings.js';
 import { EXIT } from './exit-codes.js';
 import { DataFileError } from '../engine/yaml-data.js';
+import { reportCompleteness } from './completeness.js';
 import { listScenarios, ScenarioDataError, selectedRuns } from './list.js';
 import { checkReachable } from './preflight.js';
 import { runScenarios, toolVersion } from './run-scenarios.js';
@@ -93,8 +94,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { report, files } = await runScenarios(options);
   process.stdout.write(`${summaryText(report, files)}\n`);
-  if (report.verdict === 'conformant') return EXIT.conformant;
-  return report.verdict === 'non-conformant' ? EXIT.nonConformant : EXIT.untestable;
+  const incomplete = reportCompleteness(selected.map((run) => run.name), report);
+  if (incomplete) process.stderr.write(`ndop-assure: ${incomplete}\n`);
+  // A proven MUST failure stands even in an incomplete run; otherwise an incomplete run was not fully tested.
+  if (report.verdict === 'non-conformant') return EXIT.nonConformant;
+  return report.verdict === 'conformant' && !incomplete ? EXIT.conformant : EXIT.untestable;
 }
 
 // Run when executed directly (npm run assure, bin/ndop-assure.js), not when imported by tests.
