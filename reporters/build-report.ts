@@ -27,6 +27,13 @@ export interface ScenarioRun {
   durationMs?: number;
 }
 
+/** How many runs the command selected (after --grep and --format) out of all the suites hold in both formats. */
+export interface RunSelection {
+  selected: number;
+  available: number;
+  grep?: string;
+}
+
 export interface RunFacts {
   toolVersion: string;
   targetUrl: string;
@@ -36,6 +43,7 @@ export interface RunFacts {
   formats: Array<'xml' | 'json'>;
   patients?: string[];
   createdIds?: string[];
+  selection?: RunSelection;
 }
 
 const SCENARIO_STATUS: Record<EngineVerdict, ScenarioStatus> = {
@@ -175,5 +183,6 @@ export function buildReport(runs: ScenarioRun[], requirements: Requirement[], fa
     scenarios,
   };
   if (facts.patients || facts.createdIds) report.testData = { patients: facts.patients ?? [], createdIds: facts.createdIds ?? [] };
+  if (facts.selection) report.selection = { partial: facts.selection.selected < facts.selection.available, ...facts.selection };
   return report;
 }

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { curlCommand, prettyBody } from './evidence-format.js';
+import { partialRunNote } from './partial-run.js';
 import type {
   AssuranceReport,
   ReportAssertion,
@@ -51,10 +52,11 @@ function verdictText(report: AssuranceReport): string {
 
 function renderBanner(report: AssuranceReport): string {
   const s = report.summary;
+  const partial = partialRunNote(report);
   return `<header class="banner ${report.verdict}" role="status">
   <div class="verdict" data-testid="verdict">${verdictText(report)}</div>
   <div class="counts">${s.total} scenario runs · ${s.passed} passed · ${s.failed} failed · ${s.errored} errored · ${s.skipped} skipped · ${s.warnings} warnings</div>
-</header>`;
+${partial ? `  <div class="partial" data-testid="partial-run">${escapeHtml(partial[0]!.toUpperCase() + partial.slice(1))}: the verdict covers only these runs</div>\n` : ''}</header>`;
 }
 
 function renderMeta(report: AssuranceReport): string {

@@ -83,6 +83,17 @@ export interface ReportSummary {
   warnings: number;
 }
 
+/** Which runs this report covers: a partial run (--grep, a narrower --format) says so. */
+export interface ReportSelection {
+  /** true when fewer runs were selected than the suites hold in both formats. */
+  partial: boolean;
+  /** Scenario × format runs the command selected. */
+  selected: number;
+  /** Scenario × format runs the suites hold in both formats. */
+  available: number;
+  grep?: string;
+}
+
 export interface AssuranceReport {
   tool: { name: 'ndop-assure'; version: string };
   target: { url: string; embedded?: boolean };
@@ -93,6 +104,7 @@ export interface AssuranceReport {
   verdict: Verdict;
   summary: ReportSummary;
   testData?: { patients?: string[]; createdIds?: string[] };
+  selection?: ReportSelection;
   requirements: ReportRequirement[];
   scenarios: ReportScenario[];
 }

@@ -7,7 +7,7 @@
 import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
 import type { Requirement } from '../src/engine/requirements.js';
 import type { ScenarioResult } from '../src/engine/results.js';
-import { buildReport, type ScenarioRun } from './build-report.js';
+import { buildReport, type RunSelection, type ScenarioRun } from './build-report.js';
 import type { AssuranceReport } from './report-types.js';
 import { suiteName, unfinishedRun, unfinishedRuns } from './unfinished-runs.js';
 import { writeReports } from './write-reports.js';
@@ -37,6 +37,8 @@ export interface AssuranceReporterOptions {
   formats: Array<'xml' | 'json'>;
   /** Shown when no test reached the target (it never started). */
   targetUrl: string;
+  /** How many runs the command selected out of all there are: the report flags a partial run. */
+  selection?: RunSelection;
   onReport?: (report: AssuranceReport, files: { json: string; html: string }) => void;
 }
 
@@ -95,6 +97,7 @@ export class AssuranceReporter implements Reporter {
       formats: this.options.formats,
       patients: [...this.patients],
       createdIds: [...this.createdIds],
+      ...(this.options.selection ? { selection: this.options.selection } : {}),
     });
     const files = writeReports(report, this.options.reportDir);
     this.report = report;

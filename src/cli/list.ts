@@ -11,7 +11,16 @@ export { ScenarioDataError } from '../engine/checked-suites.js';
  * a malformed file is a ScenarioDataError naming file, path and reason, before anything runs.
  */
 export function selectedRuns(settings: EngineSettings): SelectedRun[] {
-  return selectRuns(loadCheckedSuites(), settings, settings.grep);
+  return runSelection(settings).runs;
+}
+
+/** The selected runs, and how many the suites hold in both formats with no --grep: fewer selected is a partial run. */
+export function runSelection(settings: EngineSettings): { runs: SelectedRun[]; available: number } {
+  const files = loadCheckedSuites();
+  return {
+    runs: selectRuns(files, settings, settings.grep),
+    available: selectRuns(files, { ...settings, formats: ['xml', 'json'] }).length,
+  };
 }
 
 export function listScenarios(settings: EngineSettings): string {

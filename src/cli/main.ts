@@ -10,7 +10,7 @@ import { SettingsError } from '../config/settings.js';
 import { EXIT } from './exit-codes.js';
 import { DataFileError } from '../engine/yaml-data.js';
 import { reportCompleteness } from './completeness.js';
-import { listScenarios, ScenarioDataError, selectedRuns } from './list.js';
+import { listScenarios, runSelection, ScenarioDataError } from './list.js';
 import { checkReachable } from './preflight.js';
 import { runScenarios, toolVersion } from './run-scenarios.js';
 import { summaryText } from './summary.js';
@@ -68,8 +68,9 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   let selected;
+  let available;
   try {
-    selected = selectedRuns(options.settings);
+    ({ runs: selected, available } = runSelection(options.settings));
   } catch (e) {
     if (e instanceof DataFileError || e instanceof ScenarioDataError) {
       process.stderr.write(`ndop-assure: ${e.message}\n`);
@@ -92,7 +93,8 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.untestable;
     }
   }
-  const { report, files } = await runScenarios(options);
+  const grep = options.settings.grep;
+  const { report, files } = await runScenarios(options, { selected: selected.length, available, ...(grep !== undefined ? { grep } : {}) });
   process.stdout.write(`${summaryText(report, files)}\n`);
   const incomplete = reportCompleteness(selected.map((run) => run.name), report);
   if (incomplete) process.stderr.write(`ndop-assure: ${incomplete}\n`);

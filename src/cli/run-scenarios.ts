@@ -10,6 +10,7 @@ import type { RunOptions } from '../config/run-options.js';
 import { settingsToEnv } from '../config/settings-env.js';
 import { loadRequirements } from '../engine/requirements.js';
 import { ConsoleProgressReporter } from '../../reporters/console-progress.js';
+import type { RunSelection } from '../../reporters/build-report.js';
 import type { AssuranceReport } from '../../reporters/report-types.js';
 import { AssuranceReporter } from '../../reporters/vitest-assurance.js';
 import { REPORT_FILES } from '../../reporters/write-reports.js';
@@ -26,7 +27,7 @@ export interface RunOutcome {
   files: { json: string; html: string; junit: string; allure: string };
 }
 
-export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
+export async function runScenarios(options: RunOptions, selection?: RunSelection): Promise<RunOutcome> {
   const reportDir = resolve(options.reportDir);
   const files = {
     json: join(reportDir, REPORT_FILES.json),
@@ -42,6 +43,7 @@ export async function runScenarios(options: RunOptions): Promise<RunOutcome> {
     requirements: loadRequirements(),
     formats: options.settings.formats,
     targetUrl: options.settings.targetUrl ?? 'embedded reference server',
+    ...(selection ? { selection } : {}),
   });
   const timeout = options.settings.connectTimeoutMs + options.settings.bodyTimeoutMs * 4 + 5_000;
   const vitest = await createVitest(

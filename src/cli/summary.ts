@@ -1,4 +1,5 @@
 /** The closing lines of a run: verdict, counts and where the reports are. */
+import { partialRunNote } from '../../reporters/partial-run.js';
 import type { AssuranceReport } from '../../reporters/report-types.js';
 
 const VERDICT_LINE = {
@@ -13,6 +14,7 @@ export function summaryText(report: AssuranceReport, files: Record<string, strin
     '',
     VERDICT_LINE[report.verdict],
     `${s.total} scenario runs: ${s.passed} passed, ${s.failed} failed, ${s.errored} errored, ${s.skipped} skipped; ${s.warnings} warnings`,
+    ...[partialRunNote(report)].filter((line) => line !== undefined),
     `target: ${report.target.url}${report.target.embedded ? ' (embedded reference server)' : ''}`,
     'reports:',
     ...Object.values(files).map((f) => `  ${f}`),

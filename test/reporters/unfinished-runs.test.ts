@@ -28,6 +28,7 @@ beforeAll(async () => {
   const reportDir = mkdtempSync(join(tmpdir(), 'ndop-unfinished-'));
   const reporter = new AssuranceReporter({
     reportDir, toolVersion: '0.0.0', requirements: [], formats: ['xml', 'json'], targetUrl: 'http://127.0.0.1:1',
+    selection: { selected: 5, available: 5 },
   });
   const vitest = await createVitest('test', {
     root: FIXTURES, config: false, watch: false, include: ['*.spec.ts'], reporters: [reporter],
@@ -68,6 +69,7 @@ describe('runs vitest did not complete', () => {
     expect(byId('search-a').map((r) => r.status)).toEqual(['passed']);
     expect(report.summary).toMatchObject({ total: 5, passed: 1, errored: 4 });
     expect(report.verdict).toBe('error');
+    expect(report.selection).toEqual({ partial: false, selected: 5, available: 5 });
     expect(written).toEqual(report);
     expect(validateReport(written), JSON.stringify(validateReport.errors)).toBe(true);
   });
