@@ -12,6 +12,7 @@ import { DataFileError } from '../engine/yaml-data.js';
 import { reportCompleteness } from './completeness.js';
 import { listScenarios, runSelection, ScenarioDataError } from './list.js';
 import { checkReachable } from './preflight.js';
+import { reportDirProblem } from './report-dir.js';
 import { runScenarios, toolVersion } from './run-scenarios.js';
 import { summaryText } from './summary.js';
 
@@ -84,6 +85,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (selected.length === 0) {
     process.stderr.write(`ndop-assure: no scenario matches --grep "${options.settings.grep}". Nothing was run; --list shows the scenarios.\n`);
+    return EXIT.usage;
+  }
+  const unwritable = reportDirProblem(options.reportDir);
+  if (unwritable) {
+    process.stderr.write(`ndop-assure: ${unwritable}. Nothing was run.\n`);
     return EXIT.usage;
   }
   if (options.settings.targetUrl) {

@@ -1,8 +1,9 @@
 /**
- * The command's own checks around a run, in process with the run itself replaced: a report that does not
- * account for every selected run is never taken as complete (exit 3, naming the missing runs).
+ * The command's own checks around a run, in process with the run itself replaced: an unwritable report
+ * directory stops it before anything runs (exit 2), and a report that does not account for every selected
+ * run is never taken as complete (exit 3, naming the missing runs).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -63,5 +64,13 @@ describe('ndop-assure checks around the run', () => {
     ran.results = [result('json', 'failed')];
     expect(await main(args())).toBe(1);
     expect(stderr.join('')).toContain('missing: create-returns-location [xml]');
+  });
+
+  it('an unwritable report directory is exit 2 before anything runs', async () => {
+    const file = join(tmp, 'a-file');
+    writeFileSync(file, 'not a directory');
+    expect(await main(['--grep', '^create-returns-location', '--report-dir', join(file, 'reports')])).toBe(2);
+    expect(stderr.join('')).toMatch(new RegExp(`^ndop-assure: the report directory ${file}/reports cannot be created or written \\(ENOTDIR: .+\\); choose another with --report-dir\\. Nothing was run\\.\\n$`));
+    expect(ran.calls).toBe(0);
   });
 });
