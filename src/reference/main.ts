@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { faultCatalogue } from './faults/index.js';
 import { faultListing } from './faults/listing.js';
 import { startReferenceServer } from './server.js';
+import { addSecurityOptions, securityNote, securityServerOptions, type SecurityFlags } from './security-options.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -24,7 +25,7 @@ function fault(name: string, names: string[]): string[] {
   return [...names, name];
 }
 
-const program = new Command()
+const program = addSecurityOptions(new Command())
   .name('reference')
   .description('The embedded reference NDOP server (FHIR STU3 Consent API)')
   .option('-p, --port <port>', 'TCP port (0 picks a free one)', port, 4080)
@@ -35,7 +36,7 @@ const program = new Command()
   .showHelpAfterError();
 
 program.parse();
-const options = program.opts<{ port: number; host: string; maxBodyBytes: number; fault: string[]; listFaults?: boolean }>();
+const options = program.opts<{ port: number; host: string; maxBodyBytes: number; fault: string[]; listFaults?: boolean } & SecurityFlags>();
 
 if (options.listFaults) {
   process.stdout.write(faultListing());
@@ -44,8 +45,10 @@ if (options.listFaults) {
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 try {
-  const server = await startReferenceServer({ port: options.port, host: options.host, maxBodyBytes: options.maxBodyBytes, log, faults: options.fault });
-  log(`NDOP reference server listening on ${server.url} (CapabilityStatement at ${server.url}/metadata)`);
+  const security = securityServerOptions(options);
+  const server = await startReferenceServer({ port: options.port, host: options.host, maxBodyBytes: options.maxBodyBytes, log, faults: options.fault, ...security });
+  const note = securityNote(security);
+  log(`NDOP reference server listening on ${server.url} (CapabilityStatement at ${server.url}/metadata)${note ? `; ${note}` : ''}`);
   if (options.fault.length > 0) log(`FAULTS INJECTED, this server is deliberately non-conformant: ${options.fault.join(', ')}`);
   let stopping = false;
   const stop = (signal: string) => {

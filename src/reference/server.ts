@@ -4,6 +4,8 @@
  * format; nothing a client sends can crash the process or leave a request unanswered.
  */
 import { createServer, STATUS_CODES } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +28,8 @@ import { ApiError, buildOperationOutcome } from './outcome.js';
 import { ClientGoneError, parseQuery, pathSegments, splitTarget } from './request-io.js';
 import type { QueryParams } from './request-io.js';
 import { route } from './router.js';
+import { checkAuditJwt, type JwtRequirement } from './jwt-guard.js';
+import { serverTlsOptions, type ServerTlsFiles } from './tls.js';
 import { applyFaults, asDefaultStore } from './faults/index.js';
 import { serializeForWire } from './wire.js';
 import type { RoutedInteraction } from './router.js';
@@ -68,6 +72,10 @@ export interface ReferenceServerOptions {
   responseFilters?: readonly ResponseFilter[];
   /** Named faults from src/reference/faults/catalogue.yaml, applied on top of the parts above (self-verification). */
   faults?: readonly string[];
+  /** Require an audit JWT on every routed request (`--require-jwt`; jwt-guard.ts). */
+  requireJwt?: JwtRequirement;
+  /** Serve HTTPS (`--tls-cert --tls-key`), with mutual TLS when a client CA is given (`--tls-ca`). */
+  tls?: ServerTlsFiles;
 }
 
 export interface RunningServer {
@@ -81,7 +89,8 @@ const HOST_HEADER = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$
 function baseUrlFor(req: IncomingMessage, configured: string | undefined): string {
   if (configured) return configured.replace(/\/+$/, '');
   const host = req.headers.host;
-  return `http://${host && HOST_HEADER.test(host) ? host : 'localhost'}`;
+  const scheme = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
+  return `${scheme}://${host && HOST_HEADER.test(host) ? host : 'localhost'}`;
 }
 
 function errorResult(error: ApiError): FhirResult {
@@ -146,6 +155,7 @@ export function createRequestHandler(options: ReferenceServerOptions = {}): (req
       if (queryError) throw queryError;
       exchange.segments = pathSegments(rawPath);
       const matched = route(method, exchange.segments);
+      if (options.requireJwt) await checkAuditJwt(req, matched.interaction, options.requireJwt);
       exchange.pathParams = matched.params;
       result = await handlers[matched.interaction](exchange, context);
     } catch (error) {
@@ -220,7 +230,8 @@ function lazyValidator(): ConsentValidator {
 
 export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<RunningServer> {
   const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
-  const server: Server = createServer(createRequestHandler(options));
+  const handler = createRequestHandler(options);
+  const server: Server = options.tls ? createHttpsServer(serverTlsOptions(options.tls), handler) : createServer(handler);
   // Node's own limits sit behind ours, so that a slow client normally gets our 408 OperationOutcome first.
   server.requestTimeout = bodyTimeoutMs + 5_000;
   server.headersTimeout = Math.min(bodyTimeoutMs + 5_000, 60_000);
@@ -236,7 +247,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: options.baseUrl?.replace(/\/+$/, '') ?? `http://${shownHost}:${address.port}`,
+    url: options.baseUrl?.replace(/\/+$/, '') ?? `${options.tls ? 'https' : 'http'}://${shownHost}:${address.port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

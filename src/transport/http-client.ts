@@ -1,13 +1,17 @@
 /** Sends one request with undici and records it as evidence; transport failures become evidence.error, never throws. */
-import { Agent, request, errors } from 'undici';
+import { request, errors, type Dispatcher } from 'undici';
 import type { Evidence } from './evidence.js';
+import { dispatcherFor } from './dispatcher.js';
 import { redactHeaders } from './redact.js';
+import type { ConnectionTls } from './tls.js';
 
 export interface TransportOptions {
   connectTimeoutMs: number;
   bodyTimeoutMs: number;
   evidenceBodyLimit: number;
   secretHeaders: readonly string[];
+  /** Client certificate, CA bundle, server name for https targets (TLS 1.2 at least either way). */
+  tls?: ConnectionTls;
 }
 
 export interface OutgoingRequest {
@@ -52,17 +56,6 @@ function truncate(body: string, limit: number): { body: string; bodyTruncated?: 
   };
 }
 
-const agents = new Map<number, Agent>();
-/** One connection pool per connect timeout, so the timeout applies to opening the socket itself. */
-function agentFor(connectTimeoutMs: number): Agent {
-  let agent = agents.get(connectTimeoutMs);
-  if (!agent) {
-    agent = new Agent({ connect: { timeout: connectTimeoutMs } });
-    agents.set(connectTimeoutMs, agent);
-  }
-  return agent;
-}
-
 export async function send(req: OutgoingRequest, options: TransportOptions): Promise<Exchange> {
   const started = performance.now();
   const evidenceRequest = {
@@ -73,7 +66,7 @@ export async function send(req: OutgoingRequest, options: TransportOptions): Pro
   };
   try {
     const res = await request(req.url, {
-      dispatcher: agentFor(options.connectTimeoutMs),
+      dispatcher: dispatcherFor(options.connectTimeoutMs, options.tls) as Dispatcher,
       method: req.method as 'GET',
       headers: req.headers,
       body: req.body,

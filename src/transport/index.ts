@@ -4,3 +4,5 @@ export type { Exchange, OutgoingRequest, TransportOptions } from './http-client.
 export type { Evidence, EvidenceRequest, EvidenceResponse } from './evidence.js';
 export { REDACTED } from './evidence.js';
 export { redactHeaders, ALWAYS_SECRET } from './redact.js';
+export { connectionTls, explainTlsError, tlsSecretValues, TlsConfigError, DEFAULT_TLS_SETTINGS, DEFAULT_PASSPHRASE_ENV, MIN_TLS_VERSION } from './tls.js';
+export type { TlsSettings, ConnectionTls } from './tls.js';
