@@ -6,8 +6,9 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { SecurityFile } from './settings-security.js';
 
-export interface ConfigFile {
+export interface ConfigFile extends SecurityFile {
   target?: string;
   format?: 'xml' | 'json' | 'both';
   reportDir?: string;
@@ -31,10 +32,21 @@ const addFormats = addFormatsModule as unknown as (a: Ajv) => Ajv;
 addFormats(ajv);
 const validate = ajv.compile<ConfigFile>(schema);
 
+/** The keys the schema knows at a JSON Pointer such as /jwt. */
+function knownKeysAt(instancePath: string): string[] {
+  let node = schema as { properties?: Record<string, unknown> };
+  for (const part of instancePath.split('/').filter(Boolean)) node = (node.properties?.[part] ?? {}) as typeof node;
+  return Object.keys(node.properties ?? {});
+}
+
 function describeError(error: NonNullable<typeof validate.errors>[number]): string {
   const where = error.instancePath || '/';
   if (error.keyword === 'additionalProperties') {
-    return `${where}: unknown key "${String(error.params.additionalProperty)}" (known keys: ${Object.keys(schema.properties).join(', ')})`;
+    return `${where}: unknown key "${String(error.params.additionalProperty)}" (known keys: ${knownKeysAt(error.instancePath).join(', ')})`;
+  }
+  // A key outside a propertyNames enum: ajv reports the enum with the key's name, then a summary without it.
+  if (error.propertyName !== undefined && error.keyword === 'enum') {
+    return `${where}: key "${error.propertyName}" is not one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
   }
   if (error.keyword === 'enum') return `${where}: ${error.message} (${(error.params.allowedValues as unknown[]).join(', ')})`;
   return `${where}: ${error.message}`;
@@ -56,7 +68,7 @@ export function loadConfigFile(file: string): ConfigFile {
   }
   if (data === null || data === undefined) return {};
   if (!validate(data)) {
-    throw new ConfigFileError(`${file}: ${(validate.errors ?? []).map(describeError).join('; ')}`);
+    throw new ConfigFileError(`${file}: ${(validate.errors ?? []).filter((e) => e.keyword !== 'propertyNames').map(describeError).join('; ')}`);
   }
   return data;
 }

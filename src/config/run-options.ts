@@ -3,7 +3,9 @@
  * NDOP_* environment variables < command-line options. Every bad value is a SettingsError
  * that names where it came from.
  */
+import { dirname } from 'node:path';
 import { loadConfigFile, type ConfigFile } from './config-file.js';
+import { checkSecurityFiles, securityFromFile } from './settings-security.js';
 import { DEFAULT_SETTINGS, SettingsError, settingsFromEnv, type EngineSettings } from './settings.js';
 
 export interface CommandLineOptions {
@@ -13,6 +15,8 @@ export interface CommandLineOptions {
   reportDir?: string;
   grep?: string;
   timeout?: string;
+  allowWrites?: boolean;
+  optIn?: string;
 }
 
 export interface RunOptions {
@@ -23,8 +27,8 @@ export interface RunOptions {
 
 export const DEFAULT_REPORT_DIR = 'reports';
 
-function fromFile(file: ConfigFile, base: EngineSettings): EngineSettings {
-  const s: EngineSettings = { ...base };
+function fromFile(file: ConfigFile, base: EngineSettings, fileDir: string): EngineSettings {
+  const s: EngineSettings = { ...base, ...securityFromFile(file, base, fileDir) };
   if (file.target) s.targetUrl = file.target.replace(/\/+$/, '');
   if (file.format) s.formats = file.format === 'both' ? ['xml', 'json'] : [file.format];
   if (file.timeout) s.connectTimeoutMs = s.bodyTimeoutMs = file.timeout;
@@ -50,6 +54,8 @@ function fromCommandLine(cli: CommandLineOptions, base: EngineSettings): EngineS
   if (cli.target !== undefined) env.NDOP_TARGET_URL = cli.target;
   if (cli.format !== undefined) env.NDOP_FORMAT = cli.format;
   if (cli.timeout !== undefined) env.NDOP_TIMEOUT = cli.timeout;
+  if (cli.allowWrites) env.NDOP_ALLOW_WRITES = 'true';
+  if (cli.optIn !== undefined) env.NDOP_OPT_IN = cli.optIn;
   try {
     return settingsFromEnv(env, base);
   } catch (e) {
@@ -62,7 +68,8 @@ function fromCommandLine(cli: CommandLineOptions, base: EngineSettings): EngineS
 export function resolveRunOptions(cli: CommandLineOptions, env: NodeJS.ProcessEnv = process.env): RunOptions {
   const configFile = cli.config ?? env.NDOP_CONFIG;
   const file = configFile ? loadConfigFile(configFile) : {};
-  const settings = fromCommandLine(cli, settingsFromEnv(env, fromFile(file, DEFAULT_SETTINGS)));
+  const settings = fromCommandLine(cli, settingsFromEnv(env, fromFile(file, DEFAULT_SETTINGS, configFile ? dirname(configFile) : '.')));
+  checkSecurityFiles(settings, (message) => new SettingsError(message), env);
   const grep = cli.grep ?? env.NDOP_GREP ?? file.grep;
   if (grep !== undefined) {
     try {

@@ -3,6 +3,7 @@
  * started by the command see exactly the options the command resolved.
  */
 import type { EngineSettings } from './settings.js';
+import { securityToEnv } from './settings-security.js';
 
 export function settingsToEnv(settings: EngineSettings): Record<string, string> {
   const env: Record<string, string> = {
@@ -12,6 +13,7 @@ export function settingsToEnv(settings: EngineSettings): Record<string, string> 
     NDOP_EVIDENCE_BODY_LIMIT: String(settings.evidenceBodyLimit),
     NDOP_SNOMED_SYSTEM: settings.snomedSystem,
     NDOP_MAX_CONSENTS_PER_PATIENT: String(settings.maxConsentsPerPatient),
+    ...securityToEnv(settings),
   };
   if (settings.targetUrl) env.NDOP_TARGET_URL = settings.targetUrl;
   if (settings.fixedPatients.length > 0) env.NDOP_FIXED_PATIENTS = settings.fixedPatients.join(',');

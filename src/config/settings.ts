@@ -1,7 +1,9 @@
 /** Settings the scenario engine needs: target, formats, timeouts, patients and guide interpretations. */
 import type { Format } from '../fhir/index.js';
+import { DEFAULT_SECURITY_SETTINGS, securityFromEnv, type SecuritySettings } from './settings-security.js';
 
-export interface EngineSettings {
+/** The security part (JWT, Spine headers, TLS, writes, opt-in suites) is in settings-security.ts. */
+export interface EngineSettings extends SecuritySettings {
   /** Base URL of the server under test; undefined means "start the embedded reference server". */
   targetUrl?: string;
   /** Formats each scenario runs in (a scenario may narrow this further). */
@@ -33,6 +35,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   snomedSystem: 'http://snomed.info/sct',
   maxConsentsPerPatient: 1,
   secretHeaders: [],
+  ...DEFAULT_SECURITY_SETTINGS,
 };
 
 export class SettingsError extends Error {}
@@ -90,5 +93,5 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, base: Engi
   if (env.NDOP_MAX_CONSENTS_PER_PATIENT) s.maxConsentsPerPatient = parsePositiveInt(env.NDOP_MAX_CONSENTS_PER_PATIENT, 'NDOP_MAX_CONSENTS_PER_PATIENT');
   if (env.NDOP_GREP) s.grep = parseRegExp(env.NDOP_GREP, 'NDOP_GREP');
   if (env.NDOP_SECRET_HEADERS) s.secretHeaders = env.NDOP_SECRET_HEADERS.split(',').map((h) => h.trim()).filter(Boolean);
-  return s;
+  return { ...s, ...securityFromEnv(env, s, (message) => new SettingsError(message)) };
 }

@@ -15,6 +15,7 @@ describe('engine settings from NDOP_* variables', () => {
       NDOP_MAX_CONSENTS_PER_PATIENT: '2', NDOP_SECRET_HEADERS: 'X-Api-Key',
     });
     expect(s).toEqual({
+      ...DEFAULT_SETTINGS,
       targetUrl: 'https://example.test/fhir', formats: ['xml'], connectTimeoutMs: 500, bodyTimeoutMs: 700, evidenceBodyLimit: 100,
       fixedPatients: ['9990000018', '9990000026'], snomedSystem: 'https://snomed.info/sct', maxConsentsPerPatient: 2, secretHeaders: ['X-Api-Key'],
     });
