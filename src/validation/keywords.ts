@@ -269,7 +269,43 @@ export function addFhirKeywords(ajv: Ajv, ctx: KeywordContext): void {
     return issues;
   };
 
-  const choiceCheck = (groups: ChoiceGroup[]): Check => (data) => {
+  const choiceCheck = (groups: ChoiceGroup[]): Check => {
+    const report = choiceIssues(groups);
+    // Each JSON name of a choice (valueString, _valueString) -> its group; base Extension's value[x]
+    // has 38 names, an extension has two or three keys, so the node's keys are what gets looked up.
+    const groupOf = new Map<string, number>();
+    const plainOf = new Map<string, string>();
+    groups.forEach((g, i) => {
+      for (const n of g.names) {
+        groupOf.set(n, i);
+        groupOf.set(`_${n}`, i);
+        plainOf.set(`_${n}`, n);
+      }
+    });
+    const counts = new Array<number>(groups.length);
+    return (data, root) => {
+      // Anything but a plain object takes the original path (and its behaviour on null).
+      if (data === null || typeof data !== 'object' || Array.isArray(data)) return report(data, root);
+      const node = data as Node;
+      counts.fill(0);
+      for (const key in node) {
+        const group = groupOf.get(key);
+        if (group === undefined || node[key] === undefined) continue;
+        // A name present both as value and as _value counts once.
+        const plain = plainOf.get(key);
+        if (plain !== undefined && node[plain] !== undefined) continue;
+        counts[group]!++;
+      }
+      for (let i = 0; i < groups.length; i++) {
+        const count = counts[i]!;
+        if (count !== 1 && !(count === 0 && groups[i]!.min === 0)) return report(data, root);
+      }
+      return undefined;
+    };
+  };
+
+  /** The issues of choice groups, in group and name order; the slow path, taken only when some group fails. */
+  const choiceIssues = (groups: ChoiceGroup[]): Check => (data) => {
     const node = data as Node;
     let issues: IssueAt[] | undefined;
     for (const g of groups) {
