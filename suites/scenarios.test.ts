@@ -11,6 +11,7 @@ import {
   type Target,
 } from '../src/engine/index.js';
 import { loadCheckedSuites } from '../src/engine/checked-suites.js';
+import { writeRefusal } from '../src/engine/write-safety.js';
 import { sharedValidator } from '../src/validation/index.js';
 import { allureStep } from './allure-steps.js';
 // Declares task.meta.ndop (the reporters' side of the contract).
@@ -22,14 +23,18 @@ const files = loadCheckedSuites();
 let target: Target;
 const patients = new PatientSource({ fixed: settings.fixedPatients });
 
+const runs = selectRuns(files, settings, settings.grep);
+
 beforeAll(async () => {
-  target = await openTarget(settings.targetUrl);
+  // Run by hand (`vitest run suites/`) the same guard holds as in the command: no writes to a remote target unless allowed.
+  const refusal = writeRefusal(runs, settings);
+  if (refusal) throw new Error(refusal);
+  target = await openTarget(settings.targetUrl, settings);
 });
 afterAll(async () => {
   await target?.close();
 });
 
-const runs = selectRuns(files, settings, settings.grep);
 for (const file of files) {
   const inFile = runs.filter((run) => run.file === file);
   if (inFile.length === 0) continue;

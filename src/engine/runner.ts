@@ -2,13 +2,15 @@
 import type { EngineSettings } from '../config/settings.js';
 import type { Format } from '../fhir/index.js';
 import { DEFAULT_MIME } from '../fhir/mime.js';
-import { send } from '../transport/index.js';
+import { connectionTls, send, type OutgoingRequest, type TransportOptions } from '../transport/index.js';
 import type { Validator } from '../validation/index.js';
 import { checkResponse } from './assertions.js';
 import { capture, type Captured } from './captures.js';
 import { checkParallelExchanges, readExchange } from './exchange-check.js';
 import type { PatientSource } from './patients.js';
 import { buildRequest } from './request-builder.js';
+import { configuredSecrets, scrubSecrets } from './secrets.js';
+import { spineRequest } from './spine-request.js';
 import { scenarioVerdict, worst, type ScenarioResult, type StepResult } from './results.js';
 import { referencedRoots, renderValue, type Variables } from './templating.js';
 import type { Scenario, Step } from './types.js';
@@ -38,14 +40,36 @@ function initialVariables(format: Format, ctx: RunContext): Variables {
   };
 }
 
-async function runStep(step: Step, format: Format, vars: Variables, ctx: RunContext): Promise<{ result: StepResult; captured: Record<string, Captured> }> {
+type StepRun = { result: StepResult; captured: Record<string, Captured> };
+
+/** Every secret the step sent (its tokens) or the run holds is scrubbed from the result before anyone sees it. */
+async function runStep(step: Step, format: Format, vars: Variables, ctx: RunContext): Promise<StepRun> {
+  const sent: string[] = [];
+  const run = await runStepUnscrubbed(step, format, vars, ctx, sent);
+  return { result: scrubSecrets(run.result, [...sent, ...configuredSecrets(ctx.settings)]), captured: run.captured };
+}
+
+/** Each request gets its Spine headers and audit JWT as it is sent (a fresh trace id and token per request). */
+async function sendAll(outgoing: OutgoingRequest, step: Step, vars: Variables, ctx: RunContext, options: TransportOptions, sent: string[]) {
+  return Promise.all(
+    Array.from({ length: step.parallel ?? 1 }, async () => {
+      const spine = await spineRequest(outgoing, step.request, vars, ctx.settings, ctx.baseUrl);
+      sent.push(...spine.secrets);
+      return send(spine.request, options);
+    }),
+  );
+}
+
+async function runStepUnscrubbed(step: Step, format: Format, vars: Variables, ctx: RunContext, sent: string[]): Promise<StepRun> {
   const captured: Record<string, Captured> = {};
   const result: StepResult = { name: step.name, status: 'passed', assertions: [], evidence: [] };
   let outgoing;
   let expect;
+  let tls;
   try {
     outgoing = buildRequest(step.request, format, ctx.baseUrl, vars);
     expect = renderValue(step.expect ?? {}, vars);
+    tls = connectionTls(ctx.settings.tls);
   } catch (err) {
     result.assertions.push({ name: 'request', level: 'MUST', status: 'error', message: `Scenario step cannot be built: ${(err as Error).message}` });
     result.status = 'error';
@@ -57,7 +81,14 @@ async function runStep(step: Step, format: Format, vars: Variables, ctx: RunCont
     evidenceBodyLimit: ctx.settings.evidenceBodyLimit,
     secretHeaders: ctx.settings.secretHeaders,
   };
-  const exchanges = await Promise.all(Array.from({ length: step.parallel ?? 1 }, () => send(outgoing, options)));
+  let exchanges;
+  try {
+    exchanges = await sendAll(outgoing, step, vars, ctx, { ...options, tls }, sent);
+  } catch (err) {
+    result.assertions.push({ name: 'request', level: 'MUST', status: 'error', message: `The request cannot be prepared: ${(err as Error).message}` });
+    result.status = 'error';
+    return { result, captured };
+  }
   result.evidence = exchanges.map((x) => x.evidence);
   if (step.parallel) {
     result.assertions.push(...checkParallelExchanges(expect, exchanges));

@@ -1,5 +1,6 @@
 /** The scenario file format (docs/scenario-format.md is the contract; suites/schema/scenario-file.schema.json checks it). */
 import type { Format } from '../fhir/index.js';
+import type { JwtVariant } from '../spine/jwt.js';
 
 export type Level = 'MUST' | 'SHALL' | 'SHOULD' | 'MAY';
 
@@ -27,6 +28,8 @@ export interface RequestSpec {
   contentType?: string | null;
   /** Adds _format=<value> to the query. */
   formatParam?: string;
+  /** Varies this request's audit JWT: omit it, send a malformed or an expired one, or set/remove claims (null removes). */
+  jwt?: JwtVariant;
 }
 
 export interface CaptureSpec {
@@ -118,5 +121,7 @@ export interface ScenarioFile {
   /** Repo-relative path, used in every message about the file. */
   file: string;
   description?: string;
+  /** The file's scenarios run only when the run names the suite (--opt-in <name>); docs/scenario-format.md. */
+  optIn?: boolean;
   scenarios: Scenario[];
 }
