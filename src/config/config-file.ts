@@ -17,6 +17,7 @@ export interface ConfigFile extends SecurityFile {
   connectTimeout?: number;
   bodyTimeout?: number;
   evidenceBodyLimit?: number;
+  maxResponseBytes?: number;
   fixedPatients?: string[];
   snomedSystem?: string;
   maxConsentsPerPatient?: number;

@@ -35,6 +35,7 @@ function fromFile(file: ConfigFile, base: EngineSettings, fileDir: string): Engi
   if (file.connectTimeout) s.connectTimeoutMs = file.connectTimeout;
   if (file.bodyTimeout) s.bodyTimeoutMs = file.bodyTimeout;
   if (file.evidenceBodyLimit) s.evidenceBodyLimit = file.evidenceBodyLimit;
+  if (file.maxResponseBytes) s.maxResponseBytes = file.maxResponseBytes;
   if (file.fixedPatients) s.fixedPatients = [...file.fixedPatients];
   if (file.snomedSystem) s.snomedSystem = file.snomedSystem;
   if (file.maxConsentsPerPatient) s.maxConsentsPerPatient = file.maxConsentsPerPatient;

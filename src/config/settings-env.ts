@@ -11,6 +11,7 @@ export function settingsToEnv(settings: EngineSettings): Record<string, string> 
     NDOP_CONNECT_TIMEOUT: String(settings.connectTimeoutMs),
     NDOP_BODY_TIMEOUT: String(settings.bodyTimeoutMs),
     NDOP_EVIDENCE_BODY_LIMIT: String(settings.evidenceBodyLimit),
+    NDOP_MAX_RESPONSE_BYTES: String(settings.maxResponseBytes),
     NDOP_SNOMED_SYSTEM: settings.snomedSystem,
     NDOP_MAX_CONSENTS_PER_PATIENT: String(settings.maxConsentsPerPatient),
     ...securityToEnv(settings),

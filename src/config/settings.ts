@@ -1,5 +1,6 @@
 /** Settings the scenario engine needs: target, formats, timeouts, patients and guide interpretations. */
 import type { Format } from '../fhir/index.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../transport/bounded-body.js';
 import { DEFAULT_SECURITY_SETTINGS, securityFromEnv, type SecuritySettings } from './settings-security.js';
 
 /** The security part (JWT, Spine headers, TLS, writes, opt-in suites) is in settings-security.ts. */
@@ -14,6 +15,8 @@ export interface EngineSettings extends SecuritySettings {
   bodyTimeoutMs: number;
   /** Response bodies longer than this are cut in the evidence (the assertions still see the whole body). */
   evidenceBodyLimit: number;
+  /** A response body over this many bytes is a step error and is not read further: memory stays bounded. */
+  maxResponseBytes: number;
   /** NHS numbers provisioned in the target environment; empty means fresh synthetic numbers per scenario. */
   fixedPatients: string[];
   /** System URI written into Consent.purpose (INVENTORY §6.2: http:// in the SD, https:// on the REST page). */
@@ -31,6 +34,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   connectTimeoutMs: 10_000,
   bodyTimeoutMs: 30_000,
   evidenceBodyLimit: 64 * 1024,
+  maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
   fixedPatients: [],
   snomedSystem: 'http://snomed.info/sct',
   maxConsentsPerPatient: 1,
@@ -88,6 +92,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, base: Engi
   if (env.NDOP_CONNECT_TIMEOUT) s.connectTimeoutMs = parsePositiveInt(env.NDOP_CONNECT_TIMEOUT, 'NDOP_CONNECT_TIMEOUT');
   if (env.NDOP_BODY_TIMEOUT) s.bodyTimeoutMs = parsePositiveInt(env.NDOP_BODY_TIMEOUT, 'NDOP_BODY_TIMEOUT');
   if (env.NDOP_EVIDENCE_BODY_LIMIT) s.evidenceBodyLimit = parsePositiveInt(env.NDOP_EVIDENCE_BODY_LIMIT, 'NDOP_EVIDENCE_BODY_LIMIT');
+  if (env.NDOP_MAX_RESPONSE_BYTES) s.maxResponseBytes = parsePositiveInt(env.NDOP_MAX_RESPONSE_BYTES, 'NDOP_MAX_RESPONSE_BYTES');
   if (env.NDOP_FIXED_PATIENTS) s.fixedPatients = env.NDOP_FIXED_PATIENTS.split(',').map((p) => p.trim()).filter(Boolean);
   if (env.NDOP_SNOMED_SYSTEM) s.snomedSystem = env.NDOP_SNOMED_SYSTEM;
   if (env.NDOP_MAX_CONSENTS_PER_PATIENT) s.maxConsentsPerPatient = parsePositiveInt(env.NDOP_MAX_CONSENTS_PER_PATIENT, 'NDOP_MAX_CONSENTS_PER_PATIENT');

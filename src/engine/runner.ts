@@ -79,6 +79,7 @@ async function runStepUnscrubbed(step: Step, format: Format, vars: Variables, ct
     connectTimeoutMs: ctx.settings.connectTimeoutMs,
     bodyTimeoutMs: ctx.settings.bodyTimeoutMs,
     evidenceBodyLimit: ctx.settings.evidenceBodyLimit,
+    maxResponseBytes: ctx.settings.maxResponseBytes,
     secretHeaders: ctx.settings.secretHeaders,
   };
   let exchanges;

@@ -1,9 +1,11 @@
 /** Sends one request with undici and records it as evidence; transport failures become evidence.error, never throws. */
-import { request, errors, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
+import { DEFAULT_MAX_RESPONSE_BYTES, readBoundedBody } from './bounded-body.js';
 import type { Evidence } from './evidence.js';
 import { dispatcherFor } from './dispatcher.js';
 import { redactHeaders } from './redact.js';
 import type { ConnectionTls } from './tls.js';
+import { transportError } from './transport-error.js';
 
 export interface TransportOptions {
   connectTimeoutMs: number;
@@ -12,6 +14,8 @@ export interface TransportOptions {
   secretHeaders: readonly string[];
   /** Client certificate, CA bundle, server name for https targets (TLS 1.2 at least either way). */
   tls?: ConnectionTls;
+  /** A response body longer than this many bytes is an error and is not read further (default 10 MiB). */
+  maxResponseBytes?: number;
 }
 
 export interface OutgoingRequest {
@@ -36,16 +40,6 @@ function flattenHeaders(raw: Record<string, string | string[] | undefined>): Rec
     out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
-}
-
-function errorCode(err: unknown): string {
-  if (err instanceof errors.ConnectTimeoutError) return 'CONNECT_TIMEOUT';
-  if (err instanceof errors.HeadersTimeoutError) return 'HEADERS_TIMEOUT';
-  if (err instanceof errors.BodyTimeoutError) return 'BODY_TIMEOUT';
-  const e = err as { code?: unknown; cause?: { code?: unknown } };
-  if (typeof e.cause?.code === 'string') return e.cause.code;
-  if (typeof e.code === 'string') return e.code;
-  return 'TRANSPORT_ERROR';
 }
 
 function truncate(body: string, limit: number): { body: string; bodyTruncated?: { originalLength: number; note: string } } {
@@ -74,7 +68,7 @@ export async function send(req: OutgoingRequest, options: TransportOptions): Pro
       bodyTimeout: options.bodyTimeoutMs,
       signal: AbortSignal.timeout(options.connectTimeoutMs + options.bodyTimeoutMs),
     });
-    const body = await res.body.text();
+    const body = await readBoundedBody(res, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     const headers = flattenHeaders(res.headers);
     const durationMs = Math.round(performance.now() - started);
     return {
@@ -89,7 +83,6 @@ export async function send(req: OutgoingRequest, options: TransportOptions): Pro
     };
   } catch (err) {
     const durationMs = Math.round(performance.now() - started);
-    const message = err instanceof Error ? err.message : String(err);
-    return { headers: {}, body: '', evidence: { request: evidenceRequest, durationMs, error: { code: errorCode(err), message } } };
+    return { headers: {}, body: '', evidence: { request: evidenceRequest, durationMs, error: transportError(err, options) } };
   }
 }

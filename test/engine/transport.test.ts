@@ -11,6 +11,16 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.url === '/slow') return void setTimeout(() => res.end('late'), 2_000);
     if (req.url === '/reset') return void req.socket.destroy();
+    if (req.url === '/chunked-200k' || req.url === '/declared-200k') {
+      res.writeHead(200, { 'content-type': 'application/fhir+json', ...(req.url === '/declared-200k' ? { 'content-length': '204800' } : {}) });
+      for (let i = 0; i < 50; i++) res.write(Buffer.alloc(4096, ' '));
+      return void res.end();
+    }
+    if (req.url === '/trickle') {
+      res.writeHead(200, { 'content-type': 'application/fhir+json' });
+      const timer = setInterval(() => res.write(' '), 50);
+      return void res.on('close', () => clearInterval(timer));
+    }
     res.setHeader('set-cookie', 'session=secret');
     res.setHeader('content-type', 'text/plain');
     res.end('0123456789abcdef');
@@ -49,7 +59,24 @@ describe('transport', () => {
 
   it('a slow server is a timeout error', async () => {
     const x = await send({ method: 'GET', url: `${base}/slow`, headers: {} }, options);
-    expect(x.evidence.error?.code).toBe('HEADERS_TIMEOUT');
+    expect(x.evidence.error).toEqual({ code: 'HEADERS_TIMEOUT', message: 'the target accepted the connection but sent no response headers within 300 ms' });
+  });
+
+  it('a body over maxResponseBytes is an error, whether its length is declared or not', async () => {
+    for (const path of ['/chunked-200k', '/declared-200k']) {
+      const x = await send({ method: 'GET', url: `${base}${path}`, headers: {} }, { ...options, maxResponseBytes: 64 * 1024 });
+      expect(x.evidence.error?.code).toBe('RESPONSE_TOO_LARGE');
+      expect(x.evidence.error?.message).toMatch(/^the target answered 200 application\/fhir\+json with a body over the limit of 65536 bytes \((Content-Length 204800|more than 65536 bytes received)\); reading stopped there/);
+      expect(x.body).toBe('');
+    }
+    const whole = await send({ method: 'GET', url: `${base}/chunked-200k`, headers: {} }, { ...options, maxResponseBytes: 204800 });
+    expect(whole.body).toHaveLength(204800);
+  });
+
+  it('a body that keeps trickling ends at the exchange deadline (connect plus body timeout)', async () => {
+    const x = await send({ method: 'GET', url: `${base}/trickle`, headers: {} }, { ...options, connectTimeoutMs: 300 });
+    expect(x.evidence.error?.code).toBe('RESPONSE_TIMEOUT');
+    expect(x.evidence.error?.message).toBe('no complete response within 600 ms (connect timeout plus body timeout); the target was still sending or had not answered');
   });
 
   it('a reset connection is an error', async () => {
