@@ -18,7 +18,7 @@ export function readExchange(x: Exchange, expect: Expectations): ReadExchange {
     return { problem: { name: 'request', level: 'MUST', status: 'error', message: `Request could not be completed: ${method} ${url} gave ${e.code} (${e.message})` } };
   }
   const res = parseResponse(x.status!, x.headers, x.body);
-  const problem = nonApiResponse(expect, res);
+  const problem = nonApiResponse(expect, res, x.evidence.request.url);
   return problem ? { problem } : { res };
 }
 

@@ -31,6 +31,15 @@ describe('a response that is not the API answering', () => {
       .toMatch(/^the target answered 503 application\/fhir\+json \(the JSON body cannot be parsed: .+\), not a FHIR response; nothing could be checked$/);
   });
 
+  it('a redirect is never followed: an error naming where it points, and a loop when it points back', () => {
+    const url = 'http://127.0.0.1:1/Consent?patient=x';
+    expect(nonApiResponse({ status: 200 }, parseResponse(302, { location: '/Consent?patient=x' }, ''), url)?.message)
+      .toBe('the target answered 302 redirecting to itself (/Consent?patient=x): a redirect loop; redirects are not followed, so nothing could be checked');
+    expect(nonApiResponse({ status: 201 }, parseResponse(307, { location: 'https://elsewhere.example/Consent' }, ''), url)?.message)
+      .toBe('the target answered 307 redirecting to https://elsewhere.example/Consent; redirects are not followed, so nothing could be checked');
+    expect(nonApiResponse({ status: [200, 304] }, parseResponse(304, {}, ''), url)).toBeUndefined();
+  });
+
   it('a 5xx carrying a FHIR resource, and any 4xx, are left to the expectations', () => {
     const outcome = parseResponse(500, { 'content-type': 'application/fhir+json' }, JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] }));
     expect(nonApiResponse({ status: 422 }, outcome)).toBeUndefined();
