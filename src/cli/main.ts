@@ -15,6 +15,7 @@ import { checkReachable } from './preflight.js';
 import { reportDirProblem } from './report-dir.js';
 import { runScenarios, toolVersion } from './run-scenarios.js';
 import { summaryText } from './summary.js';
+import { writeUnreachableReport } from './unreachable-report.js';
 
 const EXAMPLES = `
 Environment variables (override the config file; options override both):
@@ -92,15 +93,18 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`ndop-assure: ${unwritable}. Nothing was run.\n`);
     return EXIT.usage;
   }
+  const grep = options.settings.grep;
+  const selection = { selected: selected.length, available, ...(grep !== undefined ? { grep } : {}) };
   if (options.settings.targetUrl) {
     const reach = await checkReachable(options.settings.targetUrl, options.settings.connectTimeoutMs);
     if (!reach.ok) {
-      process.stderr.write(`ndop-assure: the target ${options.settings.targetUrl} cannot be reached: ${reach.reason}. Nothing was tested.\n`);
+      const reason = `the target ${options.settings.targetUrl} cannot be reached: ${reach.reason}`;
+      const { json } = writeUnreachableReport(options, reason, selection);
+      process.stderr.write(`ndop-assure: ${reason}. Nothing was tested; report: ${json}\n`);
       return EXIT.untestable;
     }
   }
-  const grep = options.settings.grep;
-  const { report, files } = await runScenarios(options, { selected: selected.length, available, ...(grep !== undefined ? { grep } : {}) });
+  const { report, files } = await runScenarios(options, selection);
   process.stdout.write(`${summaryText(report, files)}\n`);
   const incomplete = reportCompleteness(selected.map((run) => run.name), report);
   if (incomplete) process.stderr.write(`ndop-assure: ${incomplete}\n`);
