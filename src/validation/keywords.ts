@@ -171,14 +171,29 @@ function literalReferenceType(reference: string): string | undefined {
   return RESOURCE_TYPES.has(type) ? type : undefined;
 }
 
+const SLASH = 47;
+const HISTORY = '/_history';
+
+/** The last '/' before `end`, or -1. A charCodeAt loop, which V8 compiles inline, where lastIndexOf is a call into the runtime. */
+function lastSlash(text: string, end: number): number {
+  for (let i = end - 1; i >= 0; i--) if (text.charCodeAt(i) === SLASH) return i;
+  return -1;
+}
+
+/** Whether text[start, start + t.length) is `t`, without building a substring. */
+function segmentIs(text: string, start: number, t: string): boolean {
+  for (let i = 0; i < t.length; i++) if (text.charCodeAt(start + i) !== t.charCodeAt(i)) return false;
+  return true;
+}
+
 /** Whether a literal reference's type segment (`.../Type/id[/_history/v]`) is one of `targets`, without building substrings. */
 function pointsToOneOf(reference: string, targets: string[]): boolean {
-  let slash = reference.lastIndexOf('/');
-  if (slash > 0 && reference.endsWith('/_history', slash)) slash = reference.lastIndexOf('/', slash - '/_history'.length - 1);
+  let slash = lastSlash(reference, reference.length);
+  if (slash >= HISTORY.length && segmentIs(reference, slash - HISTORY.length, HISTORY)) slash = lastSlash(reference, slash - HISTORY.length);
   if (slash <= 0) return false;
-  const typeStart = reference.lastIndexOf('/', slash - 1) + 1;
+  const typeStart = lastSlash(reference, slash) + 1;
   const length = slash - typeStart;
-  for (const t of targets) if (t.length === length && reference.startsWith(t, typeStart)) return true;
+  for (const t of targets) if (t.length === length && segmentIs(reference, typeStart, t)) return true;
   return false;
 }
 
