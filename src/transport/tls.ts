@@ -101,7 +101,7 @@ const EXPLANATIONS: Array<[RegExp, string]> = [
   [/CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE/, 'the server asked for a client certificate and did not get one it accepts: set tls.cert and tls.key (or tls.pfx)'],
   [/UNKNOWN_CA|BAD_CERTIFICATE|CERTIFICATE_UNKNOWN|DECRYPT_ERROR|ACCESS_DENIED/, CLIENT_CERT_REFUSED],
   // Node servers check the client certificate after the handshake messages and then drop the socket.
-  [/disconnected before secure TLS connection/, `the server ended the TLS handshake: ${CLIENT_CERT_REFUSED}, or the server wants one`],
+  [/disconnected before secure TLS connection/, 'the server ended the TLS handshake: it refused the client certificate (not issued by a CA it trusts) or wants one; check tls.cert and tls.key, or tls.pfx'],
   [/CERTIFICATE_EXPIRED|CERT_HAS_EXPIRED/, 'a certificate has expired'],
   [/SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|CERT_UNTRUSTED/, "the server's certificate is not issued by a trusted CA: set tls.ca to the environment's CA bundle"],
   [/ALTNAME|HOSTNAME/, "the server's certificate does not name this host: check the target URL or set tls.servername"],

@@ -2,43 +2,22 @@
  * The ndop-assure command as users and CI run it: a child process, its exit code, its output and
  * the files it writes. Targets are reference servers started here, conformant or with one fault.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceServer, type ResponseFilter, type RunningServer } from '../../src/reference/index.js';
 import type { AssuranceReport } from '../../reporters/report-types.js';
+import { makeTestPki } from '../support/certificates.js';
+import { filesUnder, ndopAssure } from '../support/cli.js';
 
-const BIN = fileURLToPath(new URL('../../bin/ndop-assure.js', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const schema = JSON.parse(readFileSync(new URL('../../reporters/schema/assurance-report.schema.json', import.meta.url), 'utf8'));
 const ajv = new Ajv({ allErrors: true, strict: false });
 (addFormatsModule as unknown as (a: Ajv) => Ajv)(ajv);
 const validateReport = ajv.compile(schema);
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-function ndopAssure(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const started = Date.now();
-  // Only the variables a user would set: none of the NDOP_* of the test process leak in.
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NDOP_') && !k.startsWith('VITEST')));
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...clean, ...env }, timeout: 120_000 }, (error, stdout, stderr) => {
-      const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-}
 
 const tmp = mkdtempSync(join(tmpdir(), 'ndop-command-'));
 const reportDir = (name: string) => join(tmp, name);
@@ -51,13 +30,26 @@ const CANARY = 'CANARY-7d1f3c9a-secret';
 /** Leaks a secret in every response, in a cookie and in a header the configuration names as secret. */
 const leakSecrets: ResponseFilter = (result) => ({ ...result, headers: { ...result.headers, 'Set-Cookie': `session=${CANARY}`, 'X-Api-Token': CANARY } });
 
+/** Echoes the credentials it received back in response headers: the audit JWT and the gateway key. */
+const echoCredentials: ResponseFilter = (result, exchange) => ({
+  ...result,
+  headers: { ...result.headers, 'X-Echo-Authorization': String(exchange.req.headers.authorization ?? ''), 'X-Echo-Key': String(exchange.req.headers['x-api-key'] ?? '') },
+});
+const GATEWAY_KEY = 'CANARY-gateway-key-31e8b2';
+/** The start of every unsigned audit JWT: base64url of {"alg":"none". */
+const UNSIGNED_JWT_START = 'eyJhbGciOiJub25l';
+
 let faulty: RunningServer;
 let leaky: RunningServer;
+let echoing: RunningServer;
+let pki: ReturnType<typeof makeTestPki>;
 let closedPort: number;
 
 beforeAll(async () => {
   faulty = await startReferenceServer({ port: 0, responseFilters: [createAnswers200] });
   leaky = await startReferenceServer({ port: 0, responseFilters: [leakSecrets] });
+  pki = makeTestPki();
+  echoing = await startReferenceServer({ port: 0, tls: { cert: pki.serverCert, key: pki.serverKey, ca: pki.ca }, requireJwt: {}, responseFilters: [echoCredentials] });
   // A port that is certainly closed: bind one, note it, release it.
   const probe: Server = createServer();
   await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
@@ -68,14 +60,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await faulty?.close();
   await leaky?.close();
+  await echoing?.close();
 });
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 describe('ndop-assure command', () => {
   it('documents every option, with examples, in --help', async () => {
@@ -158,6 +144,23 @@ describe('ndop-assure command', () => {
     const leaks = filesUnder(dir).filter((file) => readFileSync(file, 'utf8').includes(CANARY));
     expect(leaks).toEqual([]);
     expect(run.stdout + run.stderr).not.toContain(CANARY);
+  });
+
+  it('keeps audit JWTs, the TLS passphrase and secret header values out of every file and the console, even when the target echoes them', async () => {
+    const dir = reportDir('echoing');
+    const env = {
+      NDOP_TLS_PFX: pki.clientP12, NDOP_TLS_PASSPHRASE: pki.p12Passphrase, NDOP_TLS_CA: pki.ca,
+      NDOP_EXTRA_HEADERS: JSON.stringify({ 'X-Api-Key': GATEWAY_KEY }), NDOP_SECRET_HEADERS: 'X-Api-Key',
+    };
+    const run = await ndopAssure(['--target', echoing.url, '--grep', '^(create|search)-', '--report-dir', dir], env);
+    expect(run.code, run.stderr).toBe(0);
+    for (const secret of [UNSIGNED_JWT_START, GATEWAY_KEY, pki.p12Passphrase]) {
+      expect(filesUnder(dir).filter((file) => readFileSync(file, 'utf8').includes(secret)).map((f) => f.slice(dir.length + 1))).toEqual([]);
+      expect(run.stdout + run.stderr).not.toContain(secret);
+    }
+    // The target did echo them: the report shows where, scrubbed.
+    const response = readReport(dir).scenarios[0]!.steps[0]!.response!;
+    expect([response.headers['x-echo-authorization'], response.headers['x-echo-key']]).toEqual(['[redacted]', '[redacted]']);
   });
 
   it('(control) the canary search finds the secret when the header is not configured as secret', async () => {

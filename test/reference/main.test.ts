@@ -1,30 +1,9 @@
 /** The `npm run reference` entry point: starts, logs one line per request, stops cleanly on SIGTERM and SIGINT. */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { connectionTls, send } from '../../src/transport/index.js';
 import { auditClaims, encodeJwt } from '../../src/spine/jwt.js';
 import { makeTestPki } from '../support/certificates.js';
-
-const main = fileURLToPath(new URL('../../src/reference/main.ts', import.meta.url));
-
-function start(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const waitFor = async (pattern: RegExp): Promise<RegExpMatchArray> => {
-    for (let i = 0; i < 200; i++) {
-      const match = out.match(pattern);
-      if (match) return match;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${pattern}; stdout: ${out}; stderr: ${err}`);
-  };
-  return { child, exited, waitFor, output: () => out, errors: () => err };
-}
+import { startReferenceProcess as start } from '../support/reference-process.js';
 
 describe('npm run reference', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('serves, logs each request and exits 0 on %s', async (signal) => {
