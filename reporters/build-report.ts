@@ -44,6 +44,8 @@ export interface RunFacts {
   patients?: string[];
   createdIds?: string[];
   selection?: RunSelection;
+  /** Whose requirements the matrix lists: the server's (scenarios) or the client's (a recorded session). */
+  mode?: 'server' | 'client';
 }
 
 const SCENARIO_STATUS: Record<EngineVerdict, ScenarioStatus> = {
@@ -162,9 +164,11 @@ export function buildReport(runs: ScenarioRun[], requirements: Requirement[], fa
     (n, s) => n + s.steps.reduce((m, st) => m + st.assertions.filter((a) => a.status === 'warning').length, 0),
     0,
   );
-  const serverRequirements = requirements.filter((r) => r.actor === 'server');
+  const mode = facts.mode ?? 'server';
+  const assured = requirements.filter((r) => r.actor === mode);
   const report: AssuranceReport = {
     tool: { name: 'ndop-assure', version: facts.toolVersion },
+    mode,
     target: { url: facts.targetUrl, embedded: facts.embedded },
     startedAt: facts.startedAt.toISOString(),
     finishedAt: facts.finishedAt.toISOString(),
@@ -179,7 +183,7 @@ export function buildReport(runs: ScenarioRun[], requirements: Requirement[], fa
       skipped: count('skipped'),
       warnings,
     },
-    requirements: serverRequirements.map((r) => reportRequirement(r, runs)),
+    requirements: assured.map((r) => reportRequirement(r, runs)),
     scenarios,
   };
   if (facts.patients || facts.createdIds) report.testData = { patients: facts.patients ?? [], createdIds: facts.createdIds ?? [] };

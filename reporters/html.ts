@@ -55,17 +55,18 @@ function renderBanner(report: AssuranceReport): string {
   const partial = partialRunNote(report);
   return `<header class="banner ${report.verdict}" role="status">
   <div class="verdict" data-testid="verdict">${verdictText(report)}</div>
-  <div class="counts">${s.total} scenario runs · ${s.passed} passed · ${s.failed} failed · ${s.errored} errored · ${s.skipped} skipped · ${s.warnings} warnings</div>
+  <div class="counts">${s.total} ${report.mode === 'client' ? 'client rules' : 'scenario runs'} · ${s.passed} passed · ${s.failed} failed · ${s.errored} errored · ${s.skipped} skipped · ${s.warnings} warnings</div>
 ${partial ? `  <div class="partial" data-testid="partial-run">${escapeHtml(partial[0]!.toUpperCase() + partial.slice(1))}: the verdict covers only these runs</div>\n` : ''}</header>`;
 }
 
 function renderMeta(report: AssuranceReport): string {
+  const client = report.mode === 'client';
   const rows: Array<[string, string]> = [
-    ['Target', `${report.target.url}${report.target.embedded ? ' (embedded reference server)' : ''}`],
+    client ? ['Assured', report.target.url] : ['Target', `${report.target.url}${report.target.embedded ? ' (embedded reference server)' : ''}`],
     ['Tool', `${report.tool.name} ${report.tool.version}`],
     ['Started', report.startedAt],
     ['Duration', formatDuration(report.durationMs ?? Date.parse(report.finishedAt) - Date.parse(report.startedAt))],
-    ['Formats', (report.formats ?? []).join(', ') || '—'],
+    ...(client ? [] : ([['Formats', (report.formats ?? []).join(', ') || '—']] as Array<[string, string]>)),
   ];
   const cells = rows.map(([k, v]) => `<tr><th>${k}</th><td>${escapeHtml(v)}</td></tr>`);
   // Runs use a fresh patient per scenario: the lists are long, so they fold away.
@@ -155,14 +156,15 @@ function renderScenario(s: ReportScenario): string {
   const warnings = s.steps.some((st) => st.assertions.some((a) => a.status === 'warning')) ? ' has-warning' : '';
   const steps = [...s.steps].map(renderStep).join('\n');
   return `<details class="scenario ${s.status}${warnings}" id="${anchor(s)}" data-status="${s.status}"${open}>
-<summary>${badge(s.status)} <code>${escapeHtml(s.id)}</code> <span class="fmt">${s.format}</span> ${escapeHtml(s.title)} <span class="dur">${formatDuration(s.durationMs)}</span></summary>
+<summary>${badge(s.status)} <code>${escapeHtml(s.id)}</code> ${s.format === 'none' ? '' : `<span class="fmt">${s.format}</span> `}${escapeHtml(s.title)} <span class="dur">${formatDuration(s.durationMs)}</span></summary>
 <p class="reqs">Verifies: ${s.requirements.map((r) => `<code>${escapeHtml(r)}</code>`).join(' ') || '—'}</p>
 ${s.message ? `<pre class="message">${escapeHtml(s.message)}</pre>` : ''}
 ${steps}
 </details>`;
 }
 
-function renderScenarios(scenarios: ReportScenario[]): string {
+/** `heading`: Scenarios for a server run, Client rules for a client session. */
+function renderScenarios(scenarios: ReportScenario[], heading: string): string {
   const suites = new Map<string, ReportScenario[]>();
   for (const s of scenarios) {
     const list = suites.get(s.suite ?? 'scenarios') ?? [];
@@ -183,7 +185,7 @@ function renderScenarios(scenarios: ReportScenario[]): string {
     .sort(([, a], [, b]) => worst(a) - worst(b))
     .map(([suite, list]) => `<section class="suite"><h3>${escapeHtml(suite)}</h3>${[...list].sort(byAttention).map(renderScenario).join('\n')}</section>`)
     .join('\n');
-  return `<section><h2>Scenarios</h2>${filters}${groups}</section>`;
+  return `<section><h2>${heading}</h2>${filters}${groups}</section>`;
 }
 
 export function renderHtmlReport(report: AssuranceReport): string {
@@ -195,10 +197,10 @@ export function renderHtmlReport(report: AssuranceReport): string {
 <style>${STYLE}</style></head>
 <body>
 <main>
-<h1>NDOP API assurance report</h1>
+<h1>${report.mode === 'client' ? 'NDOP client assurance report' : 'NDOP API assurance report'}</h1>
 ${renderBanner(report)}
 ${renderMeta(report)}
-${renderScenarios(report.scenarios)}
+${renderScenarios(report.scenarios, report.mode === 'client' ? 'Client rules' : 'Scenarios')}
 ${renderRequirements(report.requirements, report.scenarios)}
 </main>
 <script>${SCRIPT}</script>

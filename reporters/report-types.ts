@@ -96,6 +96,8 @@ export interface ReportSelection {
 
 export interface AssuranceReport {
   tool: { name: 'ndop-assure'; version: string };
+  /** What was assured: a server (the scenarios, the default) or a client (a recorded session, `ndop-assure client`). */
+  mode?: 'server' | 'client';
   target: { url: string; embedded?: boolean };
   startedAt: string;
   finishedAt: string;

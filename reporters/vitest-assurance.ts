@@ -39,6 +39,8 @@ export interface AssuranceReporterOptions {
   targetUrl: string;
   /** How many runs the command selected out of all there are: the report flags a partial run. */
   selection?: RunSelection;
+  /** Client assurance mode: the runs are client rules over a recorded session, the matrix the client requirements. */
+  mode?: 'server' | 'client';
   onReport?: (report: AssuranceReport, files: { json: string; html: string }) => void;
 }
 
@@ -98,6 +100,7 @@ export class AssuranceReporter implements Reporter {
       patients: [...this.patients],
       createdIds: [...this.createdIds],
       ...(this.options.selection ? { selection: this.options.selection } : {}),
+      ...(this.options.mode ? { mode: this.options.mode } : {}),
     });
     const files = writeReports(report, this.options.reportDir);
     this.report = report;

@@ -28,31 +28,55 @@ export interface RunOutcome {
 }
 
 export async function runScenarios(options: RunOptions, selection?: RunSelection): Promise<RunOutcome> {
-  const reportDir = resolve(options.reportDir);
+  // Workers read their settings from the environment, exactly as `vitest` run by hand would.
+  Object.assign(process.env, settingsToEnv(options.settings));
+  return runSpec({
+    spec: SPEC,
+    reportDir: options.reportDir,
+    formats: options.settings.formats,
+    targetLabel: options.settings.targetUrl ?? 'embedded reference server',
+    timeoutMs: options.settings.connectTimeoutMs + options.settings.bodyTimeoutMs * 4 + 5_000,
+    ...(selection ? { selection } : {}),
+  });
+}
+
+export interface SpecRun {
+  /** The vitest spec, relative to the project root. */
+  spec: string;
+  reportDir: string;
+  formats: Array<'xml' | 'json'>;
+  /** Shown as the target when no test names one. */
+  targetLabel: string;
+  timeoutMs: number;
+  selection?: RunSelection;
+  mode?: 'server' | 'client';
+}
+
+/** Runs one spec through vitest with the four reporters; the assurance report is the outcome. */
+export async function runSpec(run: SpecRun): Promise<RunOutcome> {
+  const reportDir = resolve(run.reportDir);
   const files = {
     json: join(reportDir, REPORT_FILES.json),
     html: join(reportDir, REPORT_FILES.html),
     junit: join(reportDir, REPORT_FILES.junit),
     allure: join(reportDir, REPORT_FILES.allure),
   };
-  // Workers read their settings from the environment, exactly as `vitest` run by hand would.
-  Object.assign(process.env, settingsToEnv(options.settings));
   const assurance = new AssuranceReporter({
     reportDir,
     toolVersion: toolVersion(),
     requirements: loadRequirements(),
-    formats: options.settings.formats,
-    targetUrl: options.settings.targetUrl ?? 'embedded reference server',
-    ...(selection ? { selection } : {}),
+    formats: run.formats,
+    targetUrl: run.targetLabel,
+    ...(run.selection ? { selection: run.selection } : {}),
+    ...(run.mode ? { mode: run.mode } : {}),
   });
-  const timeout = options.settings.connectTimeoutMs + options.settings.bodyTimeoutMs * 4 + 5_000;
   const vitest = await createVitest(
     'test',
     {
       root: PROJECT_ROOT,
       config: false,
       watch: false,
-      include: [SPEC],
+      include: [run.spec],
       setupFiles: ['allure-vitest/setup'],
       reporters: [
         new ConsoleProgressReporter(),
@@ -60,14 +84,14 @@ export async function runScenarios(options: RunOptions, selection?: RunSelection
         ['junit', { outputFile: files.junit, suiteName: 'ndop-assure' }],
         ['allure-vitest/reporter', { resultsDir: files.allure }],
       ],
-      testTimeout: timeout,
-      hookTimeout: timeout,
+      testTimeout: run.timeoutMs,
+      hookTimeout: run.timeoutMs,
     },
     {},
     { stdout: process.stdout, stderr: process.stderr },
   );
   try {
-    await vitest.start([SPEC]);
+    await vitest.start([run.spec]);
   } finally {
     await vitest.close();
   }

@@ -13,9 +13,9 @@ export function summaryText(report: AssuranceReport, files: Record<string, strin
   return [
     '',
     VERDICT_LINE[report.verdict],
-    `${s.total} scenario runs: ${s.passed} passed, ${s.failed} failed, ${s.errored} errored, ${s.skipped} skipped; ${s.warnings} warnings`,
+    `${s.total} ${report.mode === 'client' ? 'client rules' : 'scenario runs'}: ${s.passed} passed, ${s.failed} failed, ${s.errored} errored, ${s.skipped} skipped; ${s.warnings} warnings`,
     ...[partialRunNote(report)].filter((line) => line !== undefined),
-    `target: ${report.target.url}${report.target.embedded ? ' (embedded reference server)' : ''}`,
+    report.mode === 'client' ? `assured: ${report.target.url}` : `target: ${report.target.url}${report.target.embedded ? ' (embedded reference server)' : ''}`,
     'reports:',
     ...Object.values(files).map((f) => `  ${f}`),
   ].join('\n');

@@ -17,6 +17,7 @@ export async function readConsentBody(exchange: Exchange, context: ServerContext
   // A Content-Type we cannot read is refused before reading the body; a missing one only if a body arrives.
   if (!declared.ok && contentType !== undefined) throw new ApiError('UNSUPPORTED_CONTENT_TYPE', declared.reason);
   const body = await readBody(exchange.req, { maxBytes: context.maxBodyBytes, timeoutMs: context.bodyTimeoutMs });
+  exchange.requestBody = body.toString('utf8');
   if (body.length === 0) throw new ApiError('NOT_WELL_FORMED', 'The request body is empty; a Consent resource is required.');
   if (!declared.ok) throw new ApiError('UNSUPPORTED_CONTENT_TYPE', declared.reason);
   const text = body.toString('utf8');

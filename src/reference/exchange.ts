@@ -27,6 +27,19 @@ export interface Exchange {
   baseUrl: string;
   /** The negotiated response representation. */
   media: MediaChoice;
+  /** The request body as text, once a handler has read it. */
+  requestBody?: string;
+}
+
+/** One request as the server answered it: the exchange, and the status, headers and body written. */
+export interface AnsweredExchange {
+  exchange: Exchange;
+  interaction: Interaction;
+  status: number;
+  responseHeaders: Record<string, string | number>;
+  responseBody: string;
+  /** From the request's arrival to the response written. */
+  durationMs: number;
 }
 
 export interface FhirResult {

@@ -5,7 +5,7 @@ export { MemoryConsentStore } from './store.js';
 export type { ConsentStore, ConsentIndex, StoredVersion, CreateResult, UpdateResult, ResourceData, MemoryStoreOptions } from './store.js';
 export { DEFAULT_CONSENT_RULES, partyXorProxy, statusActiveOrInactive, dateTimeComplete, duplicateKey, PROXY_ROLE_EXTENSION } from './consent-rules.js';
 export type { ConsentRule, RuleViolation } from './consent-rules.js';
-export type { ConsentReader, Exchange, FhirResult, Handler, Interaction, ResponseFilter, ServerContext } from './exchange.js';
+export type { AnsweredExchange, ConsentReader, Exchange, FhirResult, Handler, Interaction, ResponseFilter, ServerContext } from './exchange.js';
 export { readConsentBody } from './consent-body.js';
 export type { ConsentValidator } from './consent-validation.js';
 export { ERROR_CATALOGUE, ApiError, buildOperationOutcome, SPINE_OPERATION_OUTCOME_PROFILE, SPINE_ERROR_CODE_SYSTEM } from './outcome.js';

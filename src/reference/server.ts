@@ -16,7 +16,7 @@ import { DEFAULT_CONSENT_RULES } from './consent-rules.js';
 import type { ConsentRule } from './consent-rules.js';
 import { consentValidator } from './consent-validation.js';
 import type { ConsentValidator } from './consent-validation.js';
-import type { ConsentReader, Exchange, FhirResult, Handler, ResponseFilter, ServerContext } from './exchange.js';
+import type { AnsweredExchange, ConsentReader, Exchange, FhirResult, Handler, ResponseFilter, ServerContext } from './exchange.js';
 import { readConsentBody } from './consent-body.js';
 import { create } from './handlers/create.js';
 import { instanceHistory, typeHistory } from './handlers/history.js';
@@ -72,6 +72,8 @@ export interface ReferenceServerOptions {
   responseFilters?: readonly ResponseFilter[];
   /** Named faults from src/reference/faults/catalogue.yaml, applied on top of the parts above (self-verification). */
   faults?: readonly string[];
+  /** Called once per answered request with what was asked and what was sent (client assurance mode records it). */
+  onExchange?: (answered: AnsweredExchange) => void;
   /** Require an audit JWT on every routed request (`--require-jwt`; jwt-guard.ts). */
   requireJwt?: JwtRequirement;
   /** Serve HTTPS (`--tls-cert --tls-key`), with mutual TLS when a client CA is given (`--tls-ca`). */
@@ -102,14 +104,14 @@ function errorResult(error: ApiError): FhirResult {
   };
 }
 
-function write(res: ServerResponse, result: FhirResult, media: MediaChoice): void {
+/** The status line, headers and body text of a result in the negotiated format. */
+function wireForm(result: FhirResult, media: MediaChoice): { headers: Record<string, string | number>; body: string } {
   let body = '';
   if (result.resource) body = serializeForWire(result.resource, media.format);
   const headers: Record<string, string | number> = { ...result.headers };
   if (result.resource) headers['Content-Type'] = contentTypeHeader(media);
   headers['Content-Length'] = Buffer.byteLength(body);
-  res.writeHead(result.status, headers);
-  res.end(body);
+  return { headers, body };
 }
 
 export function createRequestHandler(options: ReferenceServerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
@@ -133,9 +135,11 @@ export function createRequestHandler(options: ReferenceServerOptions = {}): (req
     bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
   };
   const { handlers, responseFilters: filters } = parts;
+  const onExchange = options.onExchange;
   const log = options.log;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<number | undefined> {
+    const startedAt = performance.now();
     const method = req.method ?? 'GET';
     const { rawPath, rawQuery } = splitTarget(req.url);
     let query: QueryParams | undefined;
@@ -168,7 +172,11 @@ export function createRequestHandler(options: ReferenceServerOptions = {}): (req
     }
     for (const filter of filters) result = filter(result, exchange);
     if (res.headersSent || res.destroyed) return undefined;
-    write(res, result, exchange.media);
+    const wire = wireForm(result, exchange.media);
+    // Recorded before it is sent: a client can never see an answer the recording does not hold.
+    onExchange?.({ exchange, interaction: result.interaction, status: result.status, responseHeaders: wire.headers, responseBody: wire.body, durationMs: performance.now() - startedAt });
+    res.writeHead(result.status, wire.headers);
+    res.end(wire.body);
     return result.status;
   }
 

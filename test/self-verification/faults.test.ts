@@ -3,12 +3,12 @@
  * error) and against each catalogued fault (caught by a scenario verifying the broken requirement),
  * then the mutation-score table written to docs/self-verification.md.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRequirements, type Requirement, type ScenarioResult } from '../../src/engine/index.js';
 import { startReferenceServer } from '../../src/reference/index.js';
 import { faultCatalogue } from '../../src/reference/faults/index.js';
-import { judgeFault, mutationTable, withTable, type FaultVerdict } from './mutation-score.js';
+import { syncBlock } from '../support/generated-block.js';
+import { judgeFault, mutationTable, type FaultVerdict } from './mutation-score.js';
 import { SUITE_RUNS, runWholeSuite } from './whole-suite.js';
 
 const DOC = new URL('../../docs/self-verification.md', import.meta.url);
@@ -81,10 +81,8 @@ describe('docs/self-verification.md', () => {
 
   it('holds the mutation-score table of this run (rewritten locally; in CI the committed copy must match)', () => {
     table = mutationTable([...verdicts.values()], conformant.length, notPassed(conformant));
-    const before = readFileSync(DOC, 'utf8');
-    const after = withTable(before, table);
-    if (process.env.CI) expect(after, 'docs/self-verification.md is stale: run `npx vitest run test/self-verification` and commit it').toBe(before);
-    else if (after !== before) writeFileSync(DOC, after);
-    expect(after).toContain(`${faults.length} of ${faults.length} faults caught (100%)`);
+    const { stale } = syncBlock(DOC, 'server-faults', 'test/self-verification/faults.test.ts', table);
+    if (process.env.CI) expect(stale, 'docs/self-verification.md is stale: run `npx vitest run test/self-verification` and commit it').toBe(false);
+    expect(table).toContain(`${faults.length} of ${faults.length} faults caught (100%)`);
   });
 });

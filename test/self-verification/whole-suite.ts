@@ -1,9 +1,10 @@
 /** Runs every scenario of suites/ in every format against one target, several at a time, as the self-verification needs. */
 import { DEFAULT_SETTINGS } from '../../src/config/settings.js';
-import { PatientSource, formatsFor, loadSuites, runScenario, type ScenarioResult } from '../../src/engine/index.js';
+import { PatientSource, loadSuites, runScenario, selectRuns, type ScenarioResult } from '../../src/engine/index.js';
 import { sharedValidator } from '../../src/validation/index.js';
 
-const runs = loadSuites().flatMap((file) => file.scenarios.flatMap((scenario) => formatsFor(scenario, DEFAULT_SETTINGS).map((format) => ({ scenario, format }))));
+// What a default run of the command selects: every scenario in both formats, opt-in suites left out.
+const runs = selectRuns(loadSuites(), DEFAULT_SETTINGS);
 
 /** Every run in the suite, as `id [format]`. */
 export const SUITE_RUNS: readonly string[] = runs.map((r) => `${r.scenario.id} [${r.format}]`);
