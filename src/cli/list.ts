@@ -2,7 +2,7 @@
 import type { EngineSettings } from '../config/settings.js';
 import { loadCheckedSuites } from '../engine/checked-suites.js';
 import { loadRequirements } from '../engine/requirements.js';
-import { selectRuns, type SelectedRun } from '../engine/selection.js';
+import { optInSuitesLeftOut, selectRuns, type SelectedRun } from '../engine/selection.js';
 
 export { ScenarioDataError } from '../engine/checked-suites.js';
 
@@ -40,5 +40,7 @@ export function listScenarios(settings: EngineSettings): string {
     lines.push(`  ${r.id} ${r.level.padEnd(6)} ${verified.has(r.id) ? 'tested  ' : 'untested'} ${r.statement}`);
   }
   lines.push('', `${runs.length} scenario runs`);
+  const leftOut = optInSuitesLeftOut(loadCheckedSuites(), settings);
+  if (leftOut.length > 0) lines.push(`opt-in suites not included: ${leftOut.join(', ')} (add them with --opt-in ${leftOut.join(',')})`);
   return lines.join('\n');
 }

@@ -38,6 +38,11 @@ function optedIn(files: readonly ScenarioFile[], settings: EngineSettings): Set<
   return new Set(optIn.filter((f) => settings.optIn.includes(suiteOf(f))));
 }
 
+/** Opt-in suites this run leaves out, by name (for --list to say how to include them). */
+export function optInSuitesLeftOut(files: readonly ScenarioFile[], settings: EngineSettings): string[] {
+  return files.filter((f) => f.optIn && !settings.optIn.includes(suiteOf(f))).map(suiteOf);
+}
+
 export function selectRuns(files: readonly ScenarioFile[], settings: EngineSettings, grep?: string): SelectedRun[] {
   const pattern = grep ? new RegExp(grep) : undefined;
   const included = optedIn(files, settings);

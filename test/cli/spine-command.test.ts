@@ -81,8 +81,10 @@ describe('writes and opt-in suites', () => {
   it('runs an opt-in suite only when named, and refuses a name that is none', async () => {
     const without = await ndopAssure(['--list']);
     expect(without.stdout).not.toContain('security-missing-jwt');
+    expect(without.stdout).toContain('opt-in suites not included: security (add them with --opt-in security)');
     const listed = await ndopAssure(['--list', '--opt-in', 'security']);
     expect(listed.stdout).toMatch(/security-missing-jwt \[xml, json\]/);
+    expect(listed.stdout).not.toContain('opt-in suites not included');
     const typo = await ndopAssure(['--list', '--opt-in', 'secuirty']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('--opt-in: "secuirty" is not an opt-in suite (opt-in suites: security)');
