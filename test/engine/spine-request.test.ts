@@ -3,12 +3,16 @@
  * token back: Spine headers with a fresh trace id per request, a new JWT per request whose scope fits the
  * interaction, scenario overrides, and no secret in the step's result even when the target echoes it.
  */
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type EngineSettings } from '../../src/config/settings.js';
-import { PatientSource, runScenario, type Scenario } from '../../src/engine/index.js';
+import { openTarget, PatientSource, runScenario, type Scenario } from '../../src/engine/index.js';
 import { scrubSecrets } from '../../src/engine/secrets.js';
 import { createValidator } from '../../src/validation/index.js';
 
@@ -121,6 +125,29 @@ describe('requests to a Spine target', () => {
     const response = result.steps[0]!.evidence[0]!.response!;
     expect(response.headers['x-echo-authorization']).toBe('[redacted]');
     expect(response.body).toContain('you sent [redacted]');
+  });
+});
+
+describe('signed audit JWTs', () => {
+  it('are signed with the configured key, and the embedded target checks them with it', async () => {
+    const keyFile = join(mkdtempSync(join(tmpdir(), 'ndop-signed-')), 'es256.pem');
+    writeFileSync(keyFile, generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const signed: EngineSettings = { ...DEFAULT_SETTINGS, jwt: { ...DEFAULT_SETTINGS.jwt, mode: 'signed', algorithm: 'ES256', keyFile } };
+    const target = await openTarget(undefined, signed);
+    try {
+      const search: Scenario = {
+        id: 'signed-search', title: 'a signed search is served', requirements: ['NDOP-SEC-003'], formats: ['json'],
+        steps: [{ name: 'search', request: { method: 'GET', path: '/Consent?patient={{patient.ref}}' }, expect: { status: 200 } }],
+      };
+      const ctx = { baseUrl: target.url, patients: new PatientSource({ seed: 3 }), validator: createValidator };
+      expect((await runScenario(search, 'json', { ...ctx, settings: signed })).status).toBe('passed');
+      // The same target refuses the unsigned token a run without the key would send.
+      const unsigned = await runScenario(search, 'json', { ...ctx, settings: DEFAULT_SETTINGS });
+      expect(unsigned.status).toBe('failed');
+      expect(unsigned.steps[0]!.evidence[0]!.response!.status).toBe(401);
+    } finally {
+      await target.close();
+    }
   });
 });
 
