@@ -123,9 +123,19 @@ export class MemoryConsentStore implements ConsentStore {
     return { resourceType, id, meta: { versionId, lastUpdated, ...metaRest }, ...rest };
   }
 
+  /**
+   * meta.lastUpdated of a new version: now, and always after the version it follows, even within one
+   * millisecond, so that a client comparing two versions' timestamps never sees an update that did not advance.
+   */
+  protected lastUpdatedFor(previous: StoredVersion | undefined): string {
+    const now = this.now().getTime();
+    const floor = previous ? Date.parse(previous.lastUpdated) + 1 : now;
+    return new Date(Math.max(now, floor)).toISOString();
+  }
+
   // Protected, with `records`, `byKey`, `locks` and `io`: fault injection (src/reference/faults) subclasses the store.
   protected append(id: string, resource: ResourceData, index: ConsentIndex, method: 'POST' | 'PUT', versionNumber: number): StoredVersion {
-    const lastUpdated = this.now().toISOString();
+    const lastUpdated = this.lastUpdatedFor(this.records.get(id)?.versions.at(-1));
     const versionId = String(versionNumber);
     const version: StoredVersion = deepFreeze({
       id,

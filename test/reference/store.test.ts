@@ -86,3 +86,19 @@ describe('MemoryConsentStore with simulated I/O latency', () => {
     expect(await store.historyForPatient('nobody')).toEqual([]);
   });
 });
+
+describe('MemoryConsentStore timestamps', () => {
+  it('advances lastUpdated past the previous version even within one millisecond', async () => {
+    const instant = new Date('2026-01-01T00:00:00.000Z');
+    const store = new MemoryConsentStore({ now: () => instant });
+    const index = { patient: 'p', duplicateKey: 'k' };
+    const created = await store.create({ resourceType: 'Consent' }, index);
+    if (created.outcome !== 'created') throw new Error(created.outcome);
+    const updated = await store.update(created.version.id, { resourceType: 'Consent' }, index);
+    if (updated.outcome !== 'updated') throw new Error(updated.outcome);
+    expect(created.version.lastUpdated).toBe('2026-01-01T00:00:00.000Z');
+    expect(updated.version.lastUpdated).toBe('2026-01-01T00:00:00.001Z');
+    const other = await store.create({ resourceType: 'Consent' }, { patient: 'q', duplicateKey: 'j' });
+    expect(other.outcome === 'created' && other.version.lastUpdated).toBe('2026-01-01T00:00:00.000Z');
+  });
+});

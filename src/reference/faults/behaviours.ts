@@ -14,7 +14,7 @@ import { PDS_PATIENT_PREFIX } from '../params.js';
 import { searchsetBundle, selfUrl } from '../representation.js';
 import { negotiate } from '../negotiation.js';
 import type { ConsentStore, ResourceData } from '../store.js';
-import { OverwritingStore, UnlockedCreateStore } from './faulty-stores.js';
+import { OverwritingStore, StaleTimestampStore, UnlockedCreateStore } from './faulty-stores.js';
 import {
   addFilter,
   editBody,
@@ -210,6 +210,7 @@ export const FAULT_BEHAVIOURS: Readonly<Record<string, Fault>> = {
     }),
   'update-accepts-missing-id': (parts) => editIncoming(parts, 'PUT', (consent, exchange) => (consent.id ??= exchange.pathParams.id)),
   'update-overwrites-version': (parts) => replaceStore(parts, new OverwritingStore()),
+  'update-keeps-last-updated': (parts) => replaceStore(parts, new StaleTimestampStore()),
   'update-ignores-if-match': (parts) =>
     wrapHandler(parts, 'update', (inner) => (exchange, context) => {
       delete exchange.req.headers['if-match'];

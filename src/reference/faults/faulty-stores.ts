@@ -19,6 +19,13 @@ export class UnlockedCreateStore extends MemoryConsentStore {
   }
 }
 
+/** A new version keeps the lastUpdated of the version it follows. */
+export class StaleTimestampStore extends MemoryConsentStore {
+  protected override lastUpdatedFor(previous: StoredVersion | undefined): string {
+    return previous?.lastUpdated ?? super.lastUpdatedFor(previous);
+  }
+}
+
 /** An update replaces the current version in place: same versionId, and the old content is gone. */
 export class OverwritingStore extends MemoryConsentStore {
   protected override append(id: string, resource: ResourceData, index: ConsentIndex, method: 'POST' | 'PUT', versionNumber: number): StoredVersion {
