@@ -11,9 +11,12 @@ import { runClientCommand } from './client-command.js';
 import { EXIT } from './exit-codes.js';
 import { parseCommandLine } from './parse-command-line.js';
 import { DataFileError } from '../engine/yaml-data.js';
+import { OptInError } from '../engine/selection.js';
+import { writeRefusal } from '../engine/write-safety.js';
 import { reportCompleteness } from './completeness.js';
 import { listScenarios, runSelection, ScenarioDataError } from './list.js';
 import { checkReachable } from './preflight.js';
+import { checkHttpsTarget } from './tls-preflight.js';
 import { reportDirProblem } from './report-dir.js';
 import { runScenarios, toolVersion } from './run-scenarios.js';
 import { summaryText } from './summary.js';
@@ -22,7 +25,14 @@ import { writeUnreachableReport } from './unreachable-report.js';
 const EXAMPLES = `
 Environment variables (override the config file; options override both):
   NDOP_TARGET_URL, NDOP_FORMAT, NDOP_CONFIG, NDOP_REPORT_DIR, NDOP_GREP, NDOP_TIMEOUT,
-  NDOP_FIXED_PATIENTS, NDOP_SNOMED_SYSTEM, NDOP_MAX_CONSENTS_PER_PATIENT, NDOP_SECRET_HEADERS
+  NDOP_FIXED_PATIENTS, NDOP_SNOMED_SYSTEM, NDOP_MAX_CONSENTS_PER_PATIENT, NDOP_SECRET_HEADERS,
+  NDOP_ALLOW_WRITES, NDOP_OPT_IN, NDOP_ODS_CODE
+  audit JWT:     NDOP_JWT (unsigned|signed|off), NDOP_JWT_HEADER (Authorization|Ssp-Authorization),
+                 NDOP_JWT_ALGORITHM (RS256|ES256), NDOP_JWT_KEY_FILE, NDOP_JWT_KEY_ID, NDOP_JWT_CLAIMS (JSON)
+  Spine headers: NDOP_SSP_FROM, NDOP_SSP_TO (ASIDs), NDOP_INTERACTION_IDS, NDOP_EXTRA_HEADERS (JSON)
+  TLS:           NDOP_TLS_CERT, NDOP_TLS_KEY or NDOP_TLS_PFX, NDOP_TLS_PASSPHRASE (or the variable
+                 NDOP_TLS_PASSPHRASE_ENV names), NDOP_TLS_CA, NDOP_TLS_SERVERNAME
+  proxy:         HTTPS_PROXY, HTTP_PROXY, NO_PROXY
 
 Exit codes:
   0 conformant (warnings allowed)   1 not conformant (a MUST/SHALL failed)
@@ -35,6 +45,7 @@ Examples:
   npx ndop-assure --target http://localhost:4080 --timeout 5000 --format xml
   npx ndop-assure --list                                 # scenarios and requirements, nothing run
   npx ndop-assure client --until-idle 60s                # client assurance: record your NDOP client, then check it
+  npx ndop-assure --config examples/nhs-int.yaml --allow-writes --opt-in security   # an NHS test environment
 `;
 
 function program(): Command {
@@ -47,6 +58,8 @@ function program(): Command {
     .option('--report-dir <dir>', 'where to write the reports (default: reports)')
     .option('--grep <pattern>', 'run only scenarios whose "id [format]" or title matches this regular expression')
     .option('--timeout <ms>', 'connect and response timeout in milliseconds')
+    .option('--allow-writes', 'let scenarios that create or update Consents run against a target that is not loopback')
+    .option('--opt-in <suites>', 'also run these opt-in suites (comma-separated), e.g. security')
     .option('--list', 'list the scenarios and requirements without running anything')
     .addHelpText('after', EXAMPLES)
     .exitOverride()
@@ -74,7 +87,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     ({ runs: selected, available } = runSelection(options.settings));
   } catch (e) {
-    if (e instanceof DataFileError || e instanceof ScenarioDataError) {
+    if (e instanceof DataFileError || e instanceof ScenarioDataError || e instanceof OptInError) {
       process.stderr.write(`ndop-assure: ${e.message}\n`);
       return EXIT.usage;
     }
@@ -88,6 +101,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`ndop-assure: no scenario matches --grep "${options.settings.grep}". Nothing was run; --list shows the scenarios.\n`);
     return EXIT.usage;
   }
+  const refusal = writeRefusal(selected, options.settings);
+  if (refusal) {
+    process.stderr.write(`ndop-assure: ${refusal}\n`);
+    return EXIT.usage;
+  }
   const unwritable = reportDirProblem(options.reportDir);
   if (unwritable) {
     process.stderr.write(`ndop-assure: ${unwritable}. Nothing was run.\n`);
@@ -96,7 +114,9 @@ export async function main(argv: string[]): Promise<number> {
   const grep = options.settings.grep;
   const selection = { selected: selected.length, available, ...(grep !== undefined ? { grep } : {}) };
   if (options.settings.targetUrl) {
-    const reach = await checkReachable(options.settings.targetUrl, options.settings.connectTimeoutMs);
+    const target = options.settings.targetUrl;
+    // An https target is checked with the run's own TLS settings, so a refused client certificate is one clear message.
+    const reach = target.startsWith('https:') ? await checkHttpsTarget({ ...options.settings, targetUrl: target }) : await checkReachable(target, options.settings.connectTimeoutMs);
     if (!reach.ok) {
       const reason = `the target ${options.settings.targetUrl} cannot be reached: ${reach.reason}`;
       const { json } = writeUnreachableReport(options, reason, selection);
