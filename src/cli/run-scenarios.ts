@@ -86,6 +86,8 @@ export async function runSpec(run: SpecRun): Promise<RunOutcome> {
       ],
       testTimeout: run.timeoutMs,
       hookTimeout: run.timeoutMs,
+      // Transformed modules are kept in node_modules/.vitest-cache between runs (invalidated by content and lockfile).
+      experimental: { fsModuleCache: true },
     },
     {},
     { stdout: process.stdout, stderr: process.stderr },
