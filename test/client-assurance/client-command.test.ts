@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
+import { request } from 'node:https';
 import { describe, expect, it } from 'vitest';
 import { readSession } from '../../src/client-assurance/session.js';
+import { makeTestPki } from '../support/certificates.js';
 import { runScriptedClient } from './scripted-client.js';
 
 const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -83,6 +85,26 @@ describe('ndop-assure client', () => {
     session.child.kill('SIGKILL');
     await session.exited;
     expect(readSession(join(session.reportDir, 'client-session.jsonl')).exchanges.map((x) => x.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('serves HTTPS with mutual TLS: a client with a certificate from the CA is recorded, one without is refused', async () => {
+    const pki = makeTestPki();
+    const session = startSession(['--tls-cert', pki.serverCert, '--tls-key', pki.serverKey, '--tls-ca', pki.ca, '--until-idle', '2s']);
+    const url = await session.url();
+    expect(url).toMatch(/^https:/);
+    expect(session.output()).toContain('HTTPS with mutual TLS');
+    const get = (withCertificate: boolean) =>
+      new Promise<number | string>((resolve) => {
+        const tls = { ca: readFileSync(pki.ca), ...(withCertificate ? { cert: readFileSync(pki.clientCert), key: readFileSync(pki.clientKey) } : {}) };
+        request(`${url}/metadata`, tls, (res) => res.resume().on('end', () => resolve(res.statusCode!)))
+          .on('error', (e) => resolve((e as NodeJS.ErrnoException).code ?? e.message))
+          .end();
+      });
+    expect(await get(true)).toBe(200);
+    expect(await get(false)).not.toBe(200);
+    await session.exited;
+    const recorded = readSession(join(session.reportDir, 'client-session.jsonl')).exchanges;
+    expect(recorded.map((x) => `${x.request.method} ${x.request.url} ${x.response.status}`)).toEqual(['GET /metadata 200']);
   });
 
   it('refuses a bad duration as a usage error (exit 2)', async () => {
