@@ -88,6 +88,8 @@ export async function runSpec(run: SpecRun): Promise<RunOutcome> {
       hookTimeout: run.timeoutMs,
       // Transformed modules are kept in node_modules/.vitest-cache between runs (invalidated by content and lockfile).
       experimental: { fsModuleCache: true },
+      // One spec file runs in one worker: a thread starts sooner than a child process and shares this one's environment.
+      pool: 'threads',
     },
     {},
     { stdout: process.stdout, stderr: process.stderr },
