@@ -9,34 +9,30 @@ import type { ValidationIssue } from './types.js';
 
 type SchemaObject = Record<string, unknown>;
 
-/** Per root type, instancePath -> FHIRPath: looking up the path alone avoids building root + path for every issue. */
-const pathCaches = new Map<string, Map<string, string>>();
-const PATH_CACHE_LIMIT = 10_000;
-
-/** '/extension/0/valueCodeableConcept' on a Consent -> 'Consent.extension[0].valueCodeableConcept' (memoised: the same paths recur). */
-export function toFhirPath(root: string, instancePath: string): string {
-  let cache = pathCaches.get(root);
-  if (cache === undefined) {
-    cache = new Map();
-    pathCaches.set(root, cache);
-  }
-  let path = cache.get(instancePath);
-  if (path === undefined) {
-    if (cache.size >= PATH_CACHE_LIMIT) cache.clear();
-    path = convertPath(root, instancePath);
-    cache.set(instancePath, path);
-  }
-  return path;
+/**
+ * 'Consent' + '.extension[0].valueCodeableConcept' -> 'Consent.extension[0].valueCodeableConcept'.
+ * ajv writes instancePaths in JavaScript property syntax (validator.ts sets jsPropertySyntax), which
+ * is FHIRPath already for FHIR element names, except that a primitive's extension lives under
+ * `_name` where FHIRPath says `name`. Concatenating costs far less than converting a JSON pointer,
+ * whose memo needed a freshly built string hashed for every issue.
+ */
+export function fhirLocation(root: string, jsPath: string): string {
+  return jsPath.indexOf('._') < 0 ? root + jsPath : root + jsPath.replaceAll('._', '.');
 }
 
-function convertPath(root: string, instancePath: string): string {
-  let out = root;
-  let start = 1;
-  const length = instancePath.length;
+/**
+ * A property name as the tail of a location. The name is the raw key (an unknown or missing
+ * property), read as JSON pointer segments the way locations always have been: '/' splits it,
+ * '~1' and '~0' are unescaped, a leading digit makes an index and a leading '_' is dropped.
+ */
+function nameTail(name: string): string {
+  let out = '';
+  let start = 0;
+  const length = name.length;
   while (start < length) {
-    let end = instancePath.indexOf('/', start);
+    let end = name.indexOf('/', start);
     if (end < 0) end = length;
-    let segment = instancePath.slice(start, end);
+    let segment = name.slice(start, end);
     if (segment.includes('~')) segment = segment.replace(/~1/g, '/').replace(/~0/g, '~');
     const code = segment.charCodeAt(0);
     if (code >= 48 && code <= 57) out += `[${segment}]`;
@@ -74,7 +70,7 @@ function mapOne(root: string, e: ErrorObject): ValidationIssue | undefined {
     case 'required': {
       const name = (e.params as { missingProperty: string }).missingProperty;
       const child = (parent?.properties as SchemaObject | undefined)?.[name];
-      const where = toFhirPath(root, `${e.instancePath}/${name}`);
+      const where = fhirLocation(root, e.instancePath) + nameTail(name);
       if (name === 'resourceType') return { severity: 'error', location: where, rule: 'type', message: 'A resource needs a resourceType, but it is missing.' };
       const slice = (annotation(child, 'fhirElement') as { requiredBy?: { name: string; url?: string; card: string } } | undefined)?.requiredBy;
       if (slice) return { severity: 'error', location: where, rule: 'slice', message: `Slice ${slice.name} of ${where} (url ${slice.url ?? '?'}) needs cardinality ${slice.card} but ${where} is missing.` };
@@ -82,7 +78,7 @@ function mapOne(root: string, e: ErrorObject): ValidationIssue | undefined {
     }
     case 'additionalProperties': {
       const name = (e.params as { additionalProperty: string }).additionalProperty;
-      const where = toFhirPath(root, `${e.instancePath}/${name}`);
+      const where = fhirLocation(root, e.instancePath) + nameTail(name);
       const bare = name.replace(/^_/, '');
       const choice = ((parent?.fhir as { choices?: ChoiceGroup[] } | undefined)?.choices ?? []).find((g) => bare.startsWith(g.stem) && /^[A-Z]/.test(bare.slice(g.stem.length)));
       const context = String(parent?.fhirContext ?? 'this element');
@@ -92,32 +88,32 @@ function mapOne(root: string, e: ErrorObject): ValidationIssue | undefined {
       return { severity: 'error', location: where, rule: 'unknown-element', message };
     }
     case 'false schema': {
-      const location = toFhirPath(root, e.instancePath);
+      const location = fhirLocation(root, e.instancePath);
       return fail(location, 'cardinality', `${location} is prohibited here (cardinality 0..0) but is present.`);
     }
     case 'minItems': {
-      const location = toFhirPath(root, e.instancePath);
+      const location = fhirLocation(root, e.instancePath);
       const limit = (e.params as { limit: number }).limit;
       const count = Array.isArray(e.data) ? e.data.length : 0;
       if (count === 0) return fail(location, 'cardinality', `${location} is an empty array; FHIR JSON leaves out an element rather than writing [].`);
       return fail(location, 'cardinality', `${location} needs at least ${limit} item(s) (cardinality ${elementCard(parent) ?? '?'}) but has ${count}.`);
     }
     case 'maxItems': {
-      const location = toFhirPath(root, e.instancePath);
+      const location = fhirLocation(root, e.instancePath);
       const limit = (e.params as { limit: number }).limit;
       const count = Array.isArray(e.data) ? e.data.length : 0;
       return fail(location, 'cardinality', `${location} allows at most ${limit} item(s) (cardinality ${elementCard(parent) ?? '?'}) but has ${count}.`);
     }
     case 'type': {
-      const location = toFhirPath(root, e.instancePath);
+      const location = fhirLocation(root, e.instancePath);
       const fhirType = annotation(parent, 'fhirType') ?? annotation(parent, 'fhirContext') ?? 'element';
       const expected = (e.params as { type: string | string[] }).type;
       return fail(location, 'type', `${location} must be a JSON ${Array.isArray(expected) ? expected.join(' or ') : expected} (FHIR ${String(fhirType)}) but is ${jsonKind(e.data)}.`);
     }
     case 'pattern':
-      return fail(toFhirPath(root, e.instancePath), 'format', `${show(e.data)} is not a valid FHIR ${String(annotation(parent, 'fhirType') ?? 'value')} (expected the pattern ${String((e.params as { pattern: string }).pattern)}).`);
+      return fail(fhirLocation(root, e.instancePath), 'format', `${show(e.data)} is not a valid FHIR ${String(annotation(parent, 'fhirType') ?? 'value')} (expected the pattern ${String((e.params as { pattern: string }).pattern)}).`);
     case 'const': {
-      const location = toFhirPath(root, e.instancePath);
+      const location = fhirLocation(root, e.instancePath);
       const expected = (e.params as { allowedValue: unknown }).allowedValue;
       if (annotation(parent, 'fhirRule') === 'type') return fail(location, 'type', `Expected a ${show(expected)} resource but found resourceType ${show(e.data)}.`);
       return fail(location, 'fixed-value', `${location} must have the fixed value ${show(expected)} but is ${show(e.data)}.`);
@@ -128,7 +124,7 @@ function mapOne(root: string, e: ErrorObject): ValidationIssue | undefined {
     case 'dependentSchemas':
       return undefined; // wrappers: the errors of their subschemas say what failed
     default: {
-      const location = toFhirPath(root, e.instancePath);
+      const location = fhirLocation(root, e.instancePath);
       return fail(location, e.keyword, `${location}: ${e.message ?? 'failed'} (${e.keyword}).`);
     }
   }
@@ -144,7 +140,7 @@ function expand(root: string, e: ErrorObject, prefix: string, into: ValidationIs
   } else if ('nested' in result) {
     for (const inner of result.nested) expand(root, inner, instancePath, into);
   } else {
-    for (const r of result) into.push({ severity: r.severity, location: toFhirPath(root, r.path === '' ? instancePath : instancePath + r.path), rule: r.rule, message: r.message });
+    for (const r of result) into.push({ severity: r.severity, location: fhirLocation(root, r.path === '' ? instancePath : instancePath + r.path), rule: r.rule, message: r.message });
   }
 }
 

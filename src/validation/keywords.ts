@@ -21,7 +21,7 @@ export interface IssueParams {
   message: string;
 }
 
-/** An issue found by a custom keyword, `path` being a JSON pointer relative to the checked value. */
+/** An issue found by a custom keyword, `path` being relative to the checked value in ajv's instancePath syntax (`.coding[0].display`). */
 export interface IssueAt extends IssueParams {
   path: string;
 }
@@ -70,7 +70,7 @@ function bindingChecker(spec: BindingSpec, content: ValueSetContent, terminology
       if (system === content.system) return { fits: true, issues: [] };
       return {
         fits: false,
-        issues: [{ path: `${path}/system`,  severity, rule: 'binding', message: `The ${strength} expects codes from system ${content.system}, but the coding's system is ${quote(system ?? 'missing')}.` }],
+        issues: [{ path: `${path}.system`,  severity, rule: 'binding', message: `The ${strength} expects codes from system ${content.system}, but the coding's system is ${quote(system ?? 'missing')}.` }],
       };
     }
     if (typeof code !== 'string') return { fits: false, issues: [] };
@@ -78,20 +78,20 @@ function bindingChecker(spec: BindingSpec, content: ValueSetContent, terminology
     if (!inSystem) {
       return {
         fits: false,
-        issues: [{ path: `${path}/system`,  severity, rule: 'binding', message: `The ${strength} expects a coding from system ${systemList}, but found system ${quote(system ?? 'missing')} (code ${quote(code)}).` }],
+        issues: [{ path: `${path}.system`,  severity, rule: 'binding', message: `The ${strength} expects a coding from system ${systemList}, but found system ${quote(system ?? 'missing')} (code ${quote(code)}).` }],
       };
     }
     if (!inSystem.has(code)) {
       return {
         fits: false,
-        issues: [{ path: `${path}/code`,  severity, rule: 'binding', message: `Code ${quote(code)} is not in value set ${spec.valueSet} (${spec.strength} binding); expected one of ${listCodes(inSystem)}.` }],
+        issues: [{ path: `${path}.code`,  severity, rule: 'binding', message: `Code ${quote(code)} is not in value set ${spec.valueSet} (${spec.strength} binding); expected one of ${listCodes(inSystem)}.` }],
       };
     }
     const expected = inSystem.get(code) ?? terminology.display(system as string, code);
     if (typeof c.display === 'string' && expected !== undefined && c.display !== expected) {
       return {
         fits: true,
-        issues: [{ path: `${path}/display`,  severity: 'warning', rule: 'binding', message: `Display ${quote(c.display)} does not match the display ${quote(expected)} that ${system} gives code ${quote(code)}.` }],
+        issues: [{ path: `${path}.display`,  severity: 'warning', rule: 'binding', message: `Display ${quote(c.display)} does not match the display ${quote(expected)} that ${system} gives code ${quote(code)}.` }],
       };
     }
     return { fits: true, issues: [] };
@@ -132,7 +132,7 @@ function bindingChecker(spec: BindingSpec, content: ValueSetContent, terminology
       for (let i = 0; i < codings.length; i++) {
         const c = codings[i];
         if (c === null || typeof c !== 'object') continue;
-        const r = coding(c as Node, `${path}/coding/${i}`);
+        const r = coding(c as Node, `${path}.coding[${i}]`);
         anyFits ||= r.fits;
         for (const issue of r.issues) (r.fits ? fitting : unfit).push(issue);
       }
@@ -262,7 +262,7 @@ export function addFhirKeywords(ajv: Ajv, ctx: KeywordContext): void {
     if (typeof reference !== 'string' || pointsToOneOf(reference, targets)) return undefined;
     const type = referencedType(reference, root as Node | undefined);
     if (type === undefined || targets.includes(type)) return undefined;
-    return [{ path: '/reference', severity: 'error', rule: 'reference-type', message: `The reference must point to ${targets.join(' or ')}, but ${quote(reference)} points to ${type}.` }];
+    return [{ path: '.reference', severity: 'error', rule: 'reference-type', message: `The reference must point to ${targets.join(' or ')}, but ${quote(reference)} points to ${type}.` }];
   };
 
   // Counted in one pass here rather than with `contains`, which builds and drops an ajv error for
@@ -330,8 +330,8 @@ export function addFhirKeywords(ajv: Ajv, ctx: KeywordContext): void {
       const found = g.names.filter((n) => node[n] !== undefined || node[`_${n}`] !== undefined);
       (issues ??= []).push(
         found.length > 1
-          ? { path: `/${found[1]}`, severity: 'error', rule: 'type', message: `${g.stem}[x] holds one value, but ${found.join(' and ')} are all present.` }
-          : { path: `/${g.stem}[x]`, severity: 'error', rule: 'cardinality', message: `${g.stem}[x] is required (cardinality ${g.min}..${g.max}; allowed: ${g.names.join(', ')}) but is missing.` },
+          ? { path: `.${found[1]}`, severity: 'error', rule: 'type', message: `${g.stem}[x] holds one value, but ${found.join(' and ')} are all present.` }
+          : { path: `.${g.stem}[x]`, severity: 'error', rule: 'cardinality', message: `${g.stem}[x] is required (cardinality ${g.min}..${g.max}; allowed: ${g.names.join(', ')}) but is missing.` },
       );
     }
     return issues;
@@ -398,7 +398,7 @@ export function addFhirKeywords(ajv: Ajv, ctx: KeywordContext): void {
     const node = data as Node;
     const element = node[`_${name}`];
     if (node[name] !== undefined || (element !== null && typeof element === 'object' && ele1.holds(element as Node, undefined))) return undefined;
-    return [{ path: `/${name}`, severity: 'error', rule: 'invariant:ele-1', message: `All FHIR elements must have a @value or children (ele-1): ${name} has neither a value nor an extension.` }];
+    return [{ path: `.${name}`, severity: 'error', rule: 'invariant:ele-1', message: `All FHIR elements must have a @value or children (ele-1): ${name} has neither a value nor an extension.` }];
   });
 
   addCheck(ajv, 'fhirResource', 'object', () => (data) => {

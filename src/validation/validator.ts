@@ -20,6 +20,15 @@ type Node = Record<string, unknown>;
 export const DEFAULT_PROFILE_DIR = fileURLToPath(new URL('../../profiles/', import.meta.url));
 
 const NO_ERRORS: ErrorObject[] = [];
+
+/** ajv's messages, passed on, except its notice that jsPropertySyntax is deprecated (the option is used on purpose). */
+const AJV_LOGGER = {
+  log: (...args: unknown[]): void => console.log(...args),
+  warn: (...args: unknown[]): void => {
+    if (!String(args[0]).includes('option jsPropertySyntax')) console.warn(...args);
+  },
+  error: (...args: unknown[]): void => console.error(...args),
+};
 const RESOURCE_TYPES = new Set(Object.keys(model.types).filter(isResourceType));
 
 /** Resource types compiled when the validator is created, besides those of the profiles. */
@@ -45,7 +54,9 @@ export function createValidator(options: ValidatorOptions = {}): Validator & Val
   for (const { file, resource } of store.valueSets) terminology.addValueSet(resource, file);
 
   const invariants = new InvariantCompiler();
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, unicodeRegExp: false });
+  // jsPropertySyntax: instancePaths such as `.extension[0].valueCodeableConcept`, which are nearly
+  // FHIRPath already (issues.ts). ajv deprecates the option, so its one warning about it is dropped.
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, unicodeRegExp: false, jsPropertySyntax: true, logger: AJV_LOGGER });
   const baseValidators = new Map<string, ValidateFunction>();
   const profiles = new Map<string, CompiledProfile>();
   let compilations = 0;
@@ -94,7 +105,7 @@ export function createValidator(options: ValidatorOptions = {}): Validator & Val
     for (const p of others ?? []) if (!p.validate(resource) && p.validate.errors) (errors = errors ? [...errors] : []).push(...p.validate.errors);
     for (const url of unknown ?? []) {
       const message = `meta.profile names ${url}, which this validator does not hold; the resource was validated against base STU3 for it.`;
-      (errors ??= []).push({ keyword: 'fhirProfile', instancePath: '/meta/profile', schemaPath: '', params: { result: [{ path: '', severity: 'information', rule: 'profile', message }] } });
+      (errors ??= []).push({ keyword: 'fhirProfile', instancePath: '.meta.profile', schemaPath: '', params: { result: [{ path: '', severity: 'information', rule: 'profile', message }] } });
     }
     return errors ?? NO_ERRORS;
   };
