@@ -52,12 +52,13 @@ function containedOf(node: Node): Node[] {
   return Array.isArray(contained) ? (contained.filter((c) => c !== null && typeof c === 'object') as Node[]) : [];
 }
 
-/** Every `reference` string anywhere below `node` (FHIRPath `descendants().reference`). */
+/** Every `reference` string anywhere below `node` (FHIRPath `descendants().reference`); for-in rather than Object.entries, which allocates a pair per property. */
 function collectReferences(node: unknown, into: Set<string>): Set<string> {
   if (Array.isArray(node)) {
     for (const item of node) collectReferences(item, into);
   } else if (node !== null && typeof node === 'object') {
-    for (const [key, value] of Object.entries(node)) {
+    for (const key in node) {
+      const value = (node as Node)[key];
       if (key === 'reference' && typeof value === 'string') into.add(value);
       collectReferences(value, into);
     }
@@ -67,10 +68,11 @@ function collectReferences(node: unknown, into: Set<string>): Set<string> {
 
 /** dom-3: each contained resource with an id is referred to as '#id' from somewhere in the resource. */
 function containedAreReferenced(node: Node): boolean {
+  if (!Array.isArray(node.contained)) return true;
   const contained = containedOf(node);
   if (contained.length === 0) return true;
   const references = new Set<string>();
-  for (const [key, value] of Object.entries(node)) if (key !== 'contained') collectReferences(value, references);
+  for (const key in node) if (key !== 'contained') collectReferences(node[key], references);
   // descendants() also reaches inside the contained resources themselves.
   for (const c of contained) collectReferences(c, references);
   return contained.every((c) => typeof c.id !== 'string' || references.has(`#${c.id}`));
@@ -84,13 +86,21 @@ function localReferenceResolves(node: Node, resource: unknown): boolean {
   return containedOf(root).some((c) => c.id === reference.slice(1));
 }
 
-const noContainedHas = (test: (c: Node) => boolean) => (node: Node): boolean => !containedOf(node).some(test);
+/** dom-1, dom-2, dom-4: no contained resource passes `test` (without building a list when there is none). */
+const noContainedHas = (test: (c: Node) => boolean) => (node: Node): boolean => {
+  const contained = node.contained;
+  if (!Array.isArray(contained)) return true;
+  for (const c of contained) if (c !== null && typeof c === 'object' && test(c as Node)) return false;
+  return true;
+};
 const metaOf = (c: Node): Node => (c.meta !== null && typeof c.meta === 'object' ? (c.meta as Node) : {});
 
 export const FAST_FORMS: Record<string, FastForm> = {
   'ele-1': { expression: 'hasValue() | (children().count() > id.count())', holds: hasContentBesidesId },
   'ext-1': { expression: 'extension.exists() != value.exists()', holds: (n) => present(n.extension) !== hasExtensionValue(n) },
   'ppc-1': { expression: 'policy.exists() or policyRule.exists()', holds: (n) => present(n.policy) || present(n.policyRule) },
+  // FHIRPath counts a name written only as `_name` (its extensions or id) too.
+  'org-1': { expression: '(identifier.count() + name.count()) > 0', holds: (n) => present(n.identifier) || present(n.name) || present(n._name) },
   'dom-1': { expression: 'contained.text.empty()', holds: noContainedHas((c) => present(c.text)) },
   'dom-2': { expression: 'contained.contained.empty()', holds: noContainedHas((c) => present(c.contained)) },
   'dom-3': { expression: "contained.where(('#'+id in %resource.descendants().reference).not()).empty()", holds: containedAreReferenced },

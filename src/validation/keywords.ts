@@ -99,16 +99,24 @@ function bindingChecker(spec: BindingSpec, content: ValueSetContent, terminology
 
   const none = (issues: IssueAt[]): IssueAt[] | undefined => (issues.length ? issues : undefined);
   const allCodes = content.kind === 'expansion' ? new Set([...content.codes.values()].flatMap((m) => [...m.keys()])) : undefined;
+  // Per system, each code's expected display (the value set's, else the code system's; null when
+  // neither gives one): one lookup tells both whether the code is in the value set and its display.
+  const displays = new Map<string, Map<string, string | null>>();
+  if (content.kind === 'expansion') {
+    for (const [system, codes] of content.codes) {
+      displays.set(system, new Map([...codes].map(([code, display]) => [code, display ?? terminology.display(system, code) ?? null])));
+    }
+  }
   /** The common case, without allocation: a code of the value set, with the code system's display if any. */
   function codingPasses(c: unknown): boolean {
     if (c === null || typeof c !== 'object') return false;
     const { system, code, display } = c as Node;
     if (content.kind === 'system') return system === content.system;
-    const codes = typeof system === 'string' ? content.codes.get(system) : undefined;
-    if (!codes || typeof code !== 'string' || !codes.has(code)) return false;
-    if (display === undefined) return true;
-    const expected = codes.get(code) ?? terminology.display(system as string, code);
-    return expected === undefined || expected === display;
+    const codes = typeof system === 'string' ? displays.get(system) : undefined;
+    if (codes === undefined || typeof code !== 'string') return false;
+    const expected = codes.get(code);
+    if (expected === undefined) return false;
+    return display === undefined || expected === null || expected === display;
   }
   function allPass(codings: unknown): boolean {
     if (!Array.isArray(codings) || codings.length === 0) return false;
@@ -173,6 +181,7 @@ function literalReferenceType(reference: string): string | undefined {
 
 const SLASH = 47;
 const HISTORY = '/_history';
+const HISTORY_LAST = HISTORY.charCodeAt(HISTORY.length - 1);
 
 /** The last '/' before `end`, or -1. A charCodeAt loop, which V8 compiles inline, where lastIndexOf is a call into the runtime. */
 function lastSlash(text: string, end: number): number {
@@ -186,14 +195,20 @@ function segmentIs(text: string, start: number, t: string): boolean {
   return true;
 }
 
-/** Whether a literal reference's type segment (`.../Type/id[/_history/v]`) is one of `targets`, without building substrings. */
+/**
+ * Whether a literal reference's type segment (`.../Type/id[/_history/v]`) is one of `targets`,
+ * without building substrings: each target is compared just before the id's '/' and must start
+ * the reference or follow a '/' (targets are type names, which hold no '/').
+ */
 function pointsToOneOf(reference: string, targets: string[]): boolean {
   let slash = lastSlash(reference, reference.length);
-  if (slash >= HISTORY.length && segmentIs(reference, slash - HISTORY.length, HISTORY)) slash = lastSlash(reference, slash - HISTORY.length);
+  const history = slash >= HISTORY.length && reference.charCodeAt(slash - 1) === HISTORY_LAST && segmentIs(reference, slash - HISTORY.length, HISTORY);
+  if (history) slash = lastSlash(reference, slash - HISTORY.length);
   if (slash <= 0) return false;
-  const typeStart = lastSlash(reference, slash) + 1;
-  const length = slash - typeStart;
-  for (const t of targets) if (t.length === length && segmentIs(reference, typeStart, t)) return true;
+  for (const t of targets) {
+    const start = slash - t.length;
+    if (start >= 0 && (start === 0 || reference.charCodeAt(start - 1) === SLASH) && segmentIs(reference, start, t)) return true;
+  }
   return false;
 }
 
@@ -297,12 +312,12 @@ export function addFhirKeywords(ajv: Ajv, ctx: KeywordContext): void {
         plainOf.set(`_${n}`, n);
       }
     });
-    const counts = new Array<number>(groups.length);
+    const counts = groups.map(() => 0);
     return (data, root) => {
       // Anything but a plain object takes the original path (and its behaviour on null).
       if (data === null || typeof data !== 'object' || Array.isArray(data)) return report(data, root);
       const node = data as Node;
-      counts.fill(0);
+      for (let i = 0; i < counts.length; i++) counts[i] = 0;
       for (const key in node) {
         const group = groupOf.get(key);
         if (group === undefined || node[key] === undefined) continue;
