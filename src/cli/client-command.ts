@@ -9,6 +9,7 @@ import { DEFAULT_SESSION_LIMITS, SessionRecorder } from '../client-assurance/ses
 import { startReferenceServer, type RunningServer } from '../reference/index.js';
 import { addSecurityOptions, securityNote, securityServerOptions, SecurityOptionError, type SecurityFlags } from '../reference/security-options.js';
 import { AUDIT_JWT } from '../spine/audit-jwt-data.js';
+import { isSpineInteraction, SPINE_INTERACTIONS } from '../spine/interactions.js';
 import { EXIT } from './exit-codes.js';
 import { parseCommandLine } from './parse-command-line.js';
 import { runSpec } from './run-scenarios.js';
@@ -25,6 +26,26 @@ export function duration(value: string): number {
   return Math.round(Number(match[1]) * unit!);
 }
 
+/** `{"create": "urn:...", ...}`: the Ssp-InteractionIDs to check beyond the one the guide fixes (metadata). */
+export function interactionIds(value: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new InvalidArgumentError('a JSON object of interaction names to Ssp-InteractionIDs, e.g. {"create":"urn:nhs:..."}');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidArgumentError('a JSON object of interaction names to Ssp-InteractionIDs');
+  for (const [key, id] of Object.entries(parsed)) {
+    if (!isSpineInteraction(key)) throw new InvalidArgumentError(`"${key}" is not an interaction (${SPINE_INTERACTIONS.join(', ')})`);
+    if (typeof id !== 'string' || id === '') throw new InvalidArgumentError(`the Ssp-InteractionID of ${key} must be a non-empty string`);
+  }
+  return parsed as Record<string, string>;
+}
+
+function headerNames(value: string): string[] {
+  return value.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+}
+
 function whole(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('a whole number');
   return Number(value);
@@ -36,8 +57,10 @@ interface ClientOptions extends SecurityFlags {
   duration?: number;
   untilIdle?: number;
   reportDir: string;
-  audience: string;
+  audience?: string;
   maxExchanges: number;
+  interactionIds?: Record<string, string>;
+  secretHeaders?: string[];
 }
 
 function program(): Command {
@@ -49,7 +72,9 @@ function program(): Command {
       .option('--duration <time>', 'end the session after this long, e.g. 10m', duration)
       .option('--until-idle <time>', 'end the session when no request came for this long, e.g. 60s', duration)
       .option('--report-dir <dir>', 'where to write the session and the reports', 'reports')
-      .option('--audience <uri>', 'the aud every audit JWT must carry', AUDIT_JWT.audience)
+      .option('--audience <uri>', `the aud every audit JWT must carry (default: --jwt-audience, else ${AUDIT_JWT.audience})`)
+      .option('--interaction-ids <json>', 'Ssp-InteractionIDs to check per interaction, e.g. {"create":"urn:nhs:..."} (the guide fixes only metadata\'s)', interactionIds)
+      .option('--secret-headers <names>', 'further request headers to redact in the recording and reports, comma-separated (also NDOP_SECRET_HEADERS)', headerNames)
       .option('--max-exchanges <n>', 'record at most this many requests (the rest are counted)', whole, DEFAULT_SESSION_LIMITS.maxExchanges),
   )
     .addHelpText('after', '\nWithout --duration or --until-idle the session ends on Ctrl-C. Exit codes as for a server run: 0 conformant, 1 not, 2 usage, 3 nothing could be checked.')
@@ -93,7 +118,14 @@ export async function runClientCommand(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   const reportDir = resolve(options.reportDir);
-  const recorder = new SessionRecorder(join(reportDir, SESSION_FILE), { ...DEFAULT_SESSION_LIMITS, maxExchanges: options.maxExchanges });
+  const secretHeaders = [...(options.secretHeaders ?? []), ...headerNames(process.env.NDOP_SECRET_HEADERS ?? '')];
+  let recorder: SessionRecorder;
+  try {
+    recorder = new SessionRecorder(join(reportDir, SESSION_FILE), { ...DEFAULT_SESSION_LIMITS, maxExchanges: options.maxExchanges, secretHeaders });
+  } catch (e) {
+    process.stderr.write(`ndop-assure client: cannot write the session to --report-dir ${reportDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    return EXIT.usage;
+  }
   const activity = { last: Date.now() };
   let server: RunningServer;
   try {
@@ -119,7 +151,8 @@ export async function runClientCommand(argv: string[]): Promise<number> {
   process.stdout.write(`Session ended (${why}): ${recorder.recorded} request(s) recorded${recorder.droppedCount ? `, ${recorder.droppedCount} over the limit not recorded` : ''}.\n`);
 
   process.env.NDOP_CLIENT_SESSION = recorder.file;
-  process.env.NDOP_CLIENT_AUDIENCE = options.audience;
+  process.env.NDOP_CLIENT_AUDIENCE = options.audience ?? options.jwtAudience ?? AUDIT_JWT.audience;
+  process.env.NDOP_CLIENT_INTERACTION_IDS = JSON.stringify(options.interactionIds ?? {});
   process.env.NDOP_CLIENT_BASE_URL = server.url;
   const { report, files } = await runSpec({ spec: SPEC, reportDir, formats: ['xml', 'json'], targetLabel: `client session on ${server.url}`, timeoutMs: 60_000, mode: 'client' });
   process.stdout.write(`${summaryText(report, files)}\n`);

@@ -61,13 +61,13 @@ export function evidenceOf(x: RecordedExchange, baseUrl = ''): Evidence {
 }
 
 function ruleResult(rule: ClientRule, findings: readonly Finding[], bySeq: ReadonlyMap<number, RecordedExchange>, baseUrl: string): ScenarioResult {
-  const failedStatus = isBlocking(rule.level) ? 'failed' : 'warning';
   const steps: StepResult[] = findings
     .filter((f) => !f.ok)
-    .map((f) => ({
+    .map((f) => ({ f, status: isBlocking(rule.level) && !f.doubt ? ('failed' as const) : ('warning' as const) }))
+    .map(({ f, status }) => ({
       name: `request #${f.seq}`,
-      status: failedStatus,
-      assertions: [{ name: rule.id, level: rule.level, status: failedStatus, message: f.message }],
+      status,
+      assertions: [{ name: rule.id, level: rule.level, status, message: f.message }],
       evidence: [evidenceOf(bySeq.get(f.seq)!, baseUrl)],
     }));
   const passed = findings.filter((f) => f.ok);
@@ -86,9 +86,26 @@ function ruleResult(rule: ClientRule, findings: readonly Finding[], bySeq: Reado
   return { id: rule.id, title: rule.title, format: 'none', requirements: [rule.requirement], status: scenarioVerdict(steps), steps, skippedSteps: [] };
 }
 
-/** One result per rule, in the file's order; `baseUrl` is where the session's server listened. */
+/**
+ * Requests the recording could not keep (over --max-exchanges) or read back (a torn line) were never checked:
+ * the session cannot be certified, whatever the rules found in the rest.
+ */
+function incompleteSession(session: RecordedSession): ScenarioResult | undefined {
+  const lost = [
+    ...(session.dropped > 0 ? [`${session.dropped} request(s) arrived after the recording limit and were not recorded`] : []),
+    ...(session.unreadableLines.length > 0 ? [`line(s) ${session.unreadableLines.join(', ')} of the recording could not be read`] : []),
+  ];
+  if (lost.length === 0) return undefined;
+  const message = `The session was not recorded whole: ${lost.join('; ')}. Those requests were never checked; record a shorter session or raise --max-exchanges.`;
+  const steps: StepResult[] = [{ name: 'recording', status: 'error', assertions: [{ name: 'recording', level: 'MUST', status: 'error', message }], evidence: [] }];
+  return { id: 'client-session-recorded-whole', title: 'every request of the session was recorded and read back', format: 'none', requirements: [], status: 'error', steps, skippedSteps: [] };
+}
+
+/** One result per rule, in the file's order (plus one error when the recording is incomplete); `baseUrl` is where the session's server listened. */
 export function checkSession(session: RecordedSession, rules: readonly ClientRule[], settings: ClientCheckSettings, baseUrl = ''): ScenarioResult[] {
   const view = new SessionView(session.exchanges);
   const bySeq = new Map(session.exchanges.map((x) => [x.seq, x]));
-  return rules.map((rule) => ruleResult(rule, CLIENT_CHECKS[rule.id]!(view, settings), bySeq, baseUrl));
+  const results = rules.map((rule) => ruleResult(rule, CLIENT_CHECKS[rule.id]!(view, settings), bySeq, baseUrl));
+  const incomplete = incompleteSession(session);
+  return incomplete ? [incomplete, ...results] : results;
 }

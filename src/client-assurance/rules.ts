@@ -17,13 +17,18 @@ export interface Finding {
   seq: number;
   ok: boolean;
   message: string;
+  /** A finding that cannot prove a breach (only cast doubt): reported as a warning whatever the rule's level. */
+  doubt?: true;
 }
 
 export interface ClientCheckSettings {
   /** The aud every audit JWT must carry. */
   audience: string;
-  /** Ssp-InteractionID expected for each interaction. */
-  interactionIds: Readonly<Record<SpineInteraction, string>>;
+  /**
+   * Ssp-InteractionID expected per interaction, where it is known: the guide fixes only metadata's; the others
+   * are checked when configured (--interaction-ids), otherwise only for presence.
+   */
+  interactionIds: Readonly<Partial<Record<SpineInteraction, string>>>;
 }
 
 export type ClientCheck = (session: SessionView, settings: ClientCheckSettings) => Finding[];
@@ -32,6 +37,8 @@ export type ClientCheck = (session: SessionView, settings: ClientCheckSettings) 
 const CLOCK_SKEW_SECONDS = 60;
 const SPINE_HEADER_NAMES: Readonly<Record<string, string>> = { 'ssp-traceid': 'Ssp-TraceID', 'ssp-from': 'Ssp-From', 'ssp-to': 'Ssp-To', 'ssp-interactionid': 'Ssp-InteractionID' };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const doubtful = (x: RecordedExchange, message: string): Finding => ({ seq: x.seq, ok: false, message, doubt: true });
 
 const finding = (x: RecordedExchange, problem: string | undefined, passed: string): Finding =>
   problem === undefined ? { seq: x.seq, ok: true, message: passed } : { seq: x.seq, ok: false, message: problem };
@@ -99,7 +106,12 @@ export const CLIENT_CHECKS: Readonly<Record<string, ClientCheck>> = {
         return [finding(x, errors.length ? `${name(x)} sends an incomplete Consent: ${issuesText(errors)}` : undefined, `${name(x)}: a complete Consent (the version it replaces was not seen)`)];
       }
       const missing = Object.keys(previous).filter((key) => !['resourceType', 'id', 'meta', 'text'].includes(key) && consent[key] === undefined);
-      return [finding(x, missing.length ? `${name(x)} leaves out ${missing.join(', ')}, present in the version it replaces: an update sends the whole resource` : undefined, `${name(x)}: every element of the previous version is sent`)];
+      if (missing.length === 0) return [finding(x, undefined, `${name(x)}: every element of the previous version is sent`)];
+      const errors = sharedValidator().validate(consent, PROFILES.consent).filter((i) => i.severity === 'error');
+      const omitted = `${name(x)} leaves out ${missing.join(', ')}, present in the version it replaces`;
+      // Leaving out a required element proves a partial update; leaving out an optional one may be a deliberate change.
+      if (errors.length > 0) return [finding(x, `${omitted}, and the Consent it sends is incomplete (${issuesText(errors)}): an update sends the whole resource`, '')];
+      return [doubtful(x, `${omitted}: if they were not meant to be removed, an update must still send them (the whole resource)`)];
     }),
 
   'client-body-conforms': (session) =>
@@ -140,12 +152,18 @@ export const CLIENT_CHECKS: Readonly<Record<string, ClientCheck>> = {
     const seen = new Map<string, number>();
     return session.exchanges.map((x) => {
       const jwt = x.jwt;
-      let problem: string | undefined;
-      if (!jwt) problem = `${name(x)} carries no audit JWT (Authorization: Bearer or Ssp-Authorization)`;
-      else if (jwt.malformed) problem = `${name(x)} carries an audit JWT that is not a well-formed JWT (${jwt.malformed})`;
-      else if (seen.has(jwt.fingerprint)) problem = `${name(x)} sends the same audit JWT as request #${seen.get(jwt.fingerprint)}; every request needs a new one`;
-      if (jwt && !seen.has(jwt.fingerprint)) seen.set(jwt.fingerprint, x.seq);
-      return finding(x, problem, `${name(x)}: a new audit JWT`);
+      const first = jwt ? seen.get(jwt.fingerprint) : undefined;
+      if (jwt && first === undefined) seen.set(jwt.fingerprint, x.seq);
+      if (!jwt) return finding(x, `${name(x)} carries no audit JWT (Authorization: Bearer or Ssp-Authorization)`, '');
+      if (jwt.malformed) return finding(x, `${name(x)} carries an audit JWT that is not a well-formed JWT (${jwt.malformed})`, '');
+      if (first === undefined) return finding(x, undefined, `${name(x)}: a new audit JWT`);
+      const same = `${name(x)} sends the same audit JWT as request #${first}`;
+      // Identical bytes prove reuse when the token has a jti, or when it was issued before this second; without
+      // either, a token built anew in the same second as the first one is indistinguishable from it.
+      const iat = jwt.claims?.iat;
+      const sentAt = Math.floor(Date.parse(x.at) / 1000);
+      if (jwt.claims?.jti !== undefined || (typeof iat === 'number' && sentAt - iat >= 2)) return finding(x, `${same}; every request needs a new one`, '');
+      return doubtful(x, `${same} (no jti, issued in the same second): a new token per request should differ, e.g. by a jti`);
     });
   },
 
@@ -156,7 +174,7 @@ export const CLIENT_CHECKS: Readonly<Record<string, ClientCheck>> = {
     if (typeof exp !== 'number' || typeof iat !== 'number') return `${name(x)}: exp and iat must be numbers of seconds`;
     const sentAt = Math.floor(Date.parse(x.at) / 1000);
     if (exp <= sentAt) return `${name(x)}: the audit JWT had expired ${sentAt - exp} s before it was sent`;
-    if (exp - iat > AUDIT_JWT.lifetimeSeconds || exp <= iat) return `${name(x)}: the audit JWT lives ${exp - iat} s; exp must be after iat and at most iat + ${AUDIT_JWT.lifetimeSeconds} s`;
+    if (exp - iat > AUDIT_JWT.lifetimeSeconds + AUDIT_JWT.lifetimeToleranceSeconds || exp <= iat) return `${name(x)}: the audit JWT lives ${exp - iat} s; exp must be after iat and at most iat + ${AUDIT_JWT.lifetimeSeconds} s`;
     if (iat > sentAt + CLOCK_SKEW_SECONDS) return `${name(x)}: the audit JWT was issued ${iat - sentAt} s in the future`;
     return undefined;
   }, 'the mandatory claims, unexpired, at most 5 minutes'),
@@ -181,7 +199,7 @@ export const CLIENT_CHECKS: Readonly<Record<string, ClientCheck>> = {
       const missing = ['ssp-traceid', 'ssp-from', 'ssp-to', 'ssp-interactionid'].filter((h) => !headers[h]);
       const expectedId = settings.interactionIds[x.interaction];
       let problem = missing.length ? `${name(x)} lacks ${missing.map((h) => SPINE_HEADER_NAMES[h]).join(', ')}` : undefined;
-      if (!problem && headers['ssp-interactionid'] !== expectedId) problem = `${name(x)}: Ssp-InteractionID is ${headers['ssp-interactionid']}; a ${x.interaction} is ${expectedId}`;
+      if (!problem && expectedId !== undefined && headers['ssp-interactionid'] !== expectedId) problem = `${name(x)}: Ssp-InteractionID is ${headers['ssp-interactionid']}; a ${x.interaction} is ${expectedId}`;
       return finding(x, problem, `${name(x)}: Spine headers present`);
     }),
 

@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { loadRequirements } from '../engine/requirements.js';
 import { AUDIT_JWT } from '../spine/audit-jwt-data.js';
-import { DEFAULT_INTERACTION_IDS } from '../spine/interactions.js';
+import { GUIDE_INTERACTION_IDS } from '../spine/interactions.js';
 // Declares task.meta.ndop (the reporters' side of the contract).
 import type { ScenarioMeta } from '../../reporters/vitest-assurance.js';
 import { checkSession, loadClientRules } from './check.js';
@@ -19,7 +19,7 @@ const baseUrl = process.env.NDOP_CLIENT_BASE_URL ?? '';
 const label = `client session on ${baseUrl || 'the reference server'}`;
 const results = checkSession(session, loadClientRules(loadRequirements()), {
   audience: process.env.NDOP_CLIENT_AUDIENCE || AUDIT_JWT.audience,
-  interactionIds: DEFAULT_INTERACTION_IDS,
+  interactionIds: { ...GUIDE_INTERACTION_IDS, ...(JSON.parse(process.env.NDOP_CLIENT_INTERACTION_IDS || '{}') as Record<string, string>) },
 }, baseUrl);
 
 describe(`client session (${session.exchanges.length} requests)`, () => {

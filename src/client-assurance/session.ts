@@ -154,11 +154,23 @@ export interface RecordedSession {
   unreadableLines: number[];
 }
 
+/** The file's lines, decoded one at a time: a long session never becomes one string (V8 caps string length). */
+function lines(file: string): string[] {
+  const bytes = readFileSync(file);
+  const out: string[] = [];
+  for (let start = 0; start < bytes.length; ) {
+    const end = bytes.indexOf(0x0a, start);
+    const stop = end < 0 ? bytes.length : end;
+    out.push(bytes.toString('utf8', start, stop));
+    start = stop + 1;
+  }
+  return out;
+}
+
 /** Reads a session file; a torn last line (the process killed mid-write) is reported, not fatal. */
 export function readSession(file: string): RecordedSession {
   const session: RecordedSession = { exchanges: [], dropped: 0, unreadableLines: [] };
-  readFileSync(file, 'utf8')
-    .split('\n')
+  lines(file)
     .forEach((line, i) => {
       if (line.trim() === '') return;
       let entry: { type?: string } & Record<string, unknown>;

@@ -89,9 +89,6 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, base: Engi
   if (env.NDOP_CONNECT_TIMEOUT) s.connectTimeoutMs = parsePositiveInt(env.NDOP_CONNECT_TIMEOUT, 'NDOP_CONNECT_TIMEOUT');
   if (env.NDOP_BODY_TIMEOUT) s.bodyTimeoutMs = parsePositiveInt(env.NDOP_BODY_TIMEOUT, 'NDOP_BODY_TIMEOUT');
   if (env.NDOP_EVIDENCE_BODY_LIMIT) s.evidenceBodyLimit = parsePositiveInt(env.NDOP_EVIDENCE_BODY_LIMIT, 'NDOP_EVIDENCE_BODY_LIMIT');
-  if (env.NDOP_CONNECT_TIMEOUT) s.connectTimeoutMs = parsePositiveInt(env.NDOP_CONNECT_TIMEOUT, 'NDOP_CONNECT_TIMEOUT');
-  if (env.NDOP_BODY_TIMEOUT) s.bodyTimeoutMs = parsePositiveInt(env.NDOP_BODY_TIMEOUT, 'NDOP_BODY_TIMEOUT');
-  if (env.NDOP_EVIDENCE_BODY_LIMIT) s.evidenceBodyLimit = parsePositiveInt(env.NDOP_EVIDENCE_BODY_LIMIT, 'NDOP_EVIDENCE_BODY_LIMIT');
   if (env.NDOP_MAX_RESPONSE_BYTES) s.maxResponseBytes = parsePositiveInt(env.NDOP_MAX_RESPONSE_BYTES, 'NDOP_MAX_RESPONSE_BYTES');
   if (env.NDOP_FIXED_PATIENTS) s.fixedPatients = env.NDOP_FIXED_PATIENTS.split(',').map((p) => p.trim()).filter(Boolean);
   if (env.NDOP_SNOMED_SYSTEM) s.snomedSystem = env.NDOP_SNOMED_SYSTEM;

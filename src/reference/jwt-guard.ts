@@ -52,7 +52,7 @@ function checkClaims(claims: JWTPayload, nowSeconds: number): void {
   const missing = AUDIT_JWT.requiredClaims.filter((name) => claims[name] === undefined || claims[name] === null || claims[name] === '');
   if (missing.length > 0) throw new ApiError('JWT_CLAIMS_INVALID', `The audit JWT lacks the mandatory claim(s) ${missing.join(', ')}.`);
   if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') throw new ApiError('JWT_CLAIMS_INVALID', 'exp and iat must be numbers (seconds since the epoch).');
-  if (claims.exp - claims.iat > AUDIT_JWT.lifetimeSeconds) {
+  if (claims.exp - claims.iat > AUDIT_JWT.lifetimeSeconds + AUDIT_JWT.lifetimeToleranceSeconds) {
     throw new ApiError('JWT_CLAIMS_INVALID', `The audit JWT lives ${claims.exp - claims.iat} s; exp is at most iat + ${AUDIT_JWT.lifetimeSeconds} s.`);
   }
   if (claims.reason_for_request !== AUDIT_JWT.reasonForRequest) {

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 
 export interface AuditJwtRules {
   lifetimeSeconds: number;
+  /** Slack on exp - iat, for a client that reads its clock twice (iat, then exp) across a second boundary. */
+  lifetimeToleranceSeconds: number;
   audience: string;
   reasonForRequest: string;
   issuer: string;

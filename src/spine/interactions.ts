@@ -27,6 +27,11 @@ export const DEFAULT_INTERACTION_IDS: Readonly<Record<SpineInteraction, string>>
   SPINE_INTERACTIONS.map((name) => [name, entries[name]!.interactionId]),
 ) as Record<SpineInteraction, string>;
 
+/** The Ssp-InteractionIDs the guide itself gives (interactions.json "source": "guide"); the rest follow a pattern. */
+export const GUIDE_INTERACTION_IDS: Readonly<Partial<Record<SpineInteraction, string>>> = Object.fromEntries(
+  SPINE_INTERACTIONS.filter((name) => entries[name]!.source === 'guide').map((name) => [name, entries[name]!.interactionId]),
+);
+
 export function isSpineInteraction(name: string): name is SpineInteraction {
   return (SPINE_INTERACTIONS as readonly string[]).includes(name);
 }

@@ -15,7 +15,10 @@ import { SessionRecorder, readSession, type SessionLimits, DEFAULT_SESSION_LIMIT
 import { loadRequirements, type ScenarioResult } from '../../src/engine/index.js';
 import { startReferenceServer } from '../../src/reference/index.js';
 import { AUDIT_JWT } from '../../src/spine/audit-jwt-data.js';
-import { DEFAULT_INTERACTION_IDS } from '../../src/spine/interactions.js';
+import { DEFAULT_INTERACTION_IDS, GUIDE_INTERACTION_IDS } from '../../src/spine/interactions.js';
+import { auditClaims, encodeJwt } from '../../src/spine/jwt.js';
+import { spineHeaders } from '../../src/spine/headers.js';
+import { PDS, consentFor, syntheticNhsNumber } from '../reference/helpers.js';
 import { syncBlock } from '../support/generated-block.js';
 import { runScriptedClient } from './scripted-client.js';
 
@@ -28,7 +31,7 @@ interface ClientFault {
 const requirements = loadRequirements();
 const rules = loadClientRules(requirements);
 const faults = (parse(readFileSync(new URL('./client-faults.yaml', import.meta.url), 'utf8')) as { faults: ClientFault[] }).faults;
-const CHECK_SETTINGS = { audience: AUDIT_JWT.audience, interactionIds: DEFAULT_INTERACTION_IDS };
+const CHECK_SETTINGS = { audience: AUDIT_JWT.audience, interactionIds: GUIDE_INTERACTION_IDS };
 const dir = mkdtempSync(join(tmpdir(), 'ndop-client-'));
 
 /** Records `drive` against a fresh recording server and returns the file. */
@@ -107,6 +110,16 @@ describe('a session that never updates', () => {
 });
 
 describe('the recording', () => {
+  it('redacts the headers named secret, besides the standard ones', async () => {
+    const recorder = await record('secret-header', async (url) => {
+      await (await fetch(`${url}/metadata`, { headers: { 'x-api-key': 'SUPERSECRET-gateway-key', cookie: 'session=abc123secret' } })).text();
+    }, { ...DEFAULT_SESSION_LIMITS, secretHeaders: ['X-Api-Key'] });
+    const text = readFileSync(recorder.file, 'utf8');
+    expect(text).not.toContain('SUPERSECRET');
+    expect(text).not.toContain('abc123secret');
+    expect(readSession(recorder.file).exchanges[0]!.request.headers['x-api-key']).toBe('[redacted]');
+  });
+
   it('keeps the audit JWT only as header, claims and fingerprint, never the token', async () => {
     const recorder = await record('secrets', (url) => runScriptedClient(url, ['reused-jwt']));
     const text = readFileSync(recorder.file, 'utf8');
@@ -129,6 +142,10 @@ describe('the recording', () => {
     const session = readSession(recorder.file);
     expect(session.exchanges).toHaveLength(20);
     expect(session.dropped).toBe(40);
+    // What was not recorded was not checked: the session cannot pass.
+    const incomplete = checkSession(session, rules, CHECK_SETTINGS).find((r) => r.id === 'client-session-recorded-whole');
+    expect(incomplete?.status).toBe('error');
+    expect(incomplete?.steps[0]!.assertions[0]!.message).toContain('40 request(s) arrived after the recording limit');
     expect(session.exchanges[0]!.response.body!.text).toHaveLength(1_000);
     expect(session.exchanges[0]!.response.body!.originalLength).toBeGreaterThan(1_000);
   });
@@ -161,6 +178,71 @@ describe('the recording', () => {
     const session = readSession(file);
     expect(session.exchanges).toHaveLength(1);
     expect(session.unreadableLines).toHaveLength(1);
+  });
+});
+
+/** Headers of one request as a careful client sends them, with the claims changed as given (null removes one). */
+async function headersFor(interaction: 'search-type' | 'create' | 'update' | 'vread' | 'metadata', claims: Record<string, unknown> = {}): Promise<Record<string, string>> {
+  const token = await encodeJwt(auditClaims({ interaction }, { asid: '200000000205', odsCode: 'X26' }, {}, claims));
+  return { authorization: `Bearer ${token}`, ...spineHeaders(interaction, { to: '200000001115', interactionIds: {}, headers: {} }) };
+}
+
+const ruleNamed = (results: readonly ScenarioResult[], id: string) => results.find((r) => r.id === id)!;
+
+describe('judging doubtful cases', () => {
+  it('the same token twice is a failure when it has a jti or was issued seconds before, only a warning when it may have been built anew', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const tokens = {
+      sameSecondNoJti: await headersFor('metadata', { jti: null, iat: now, exp: now + 300 }),
+      withJti: await headersFor('metadata', { jti: 'fixed-jti' }),
+      oldNoJti: await headersFor('metadata', { jti: null, iat: now - 10, exp: now + 290 }),
+    };
+    const verdicts: Record<string, string> = {};
+    for (const [name, headers] of Object.entries(tokens)) {
+      const recorder = await record(`reuse-${name}`, async (url) => {
+        for (let i = 0; i < 2; i++) await (await fetch(`${url}/metadata`, { headers: { ...headers, 'ssp-traceid': crypto.randomUUID() } })).text();
+      });
+      verdicts[name] = ruleNamed(checkSession(readSession(recorder.file), rules, CHECK_SETTINGS), 'client-fresh-jwt').status;
+    }
+    expect(verdicts).toEqual({ sameSecondNoJti: 'warning', withJti: 'failed', oldNoJti: 'failed' });
+  });
+
+  it('an update that leaves out an optional element of the previous version is a warning, one that breaks the profile a failure', async () => {
+    const nhs = syntheticNhsNumber();
+    const recorder = await record('party-to-proxy', async (url) => {
+      await fetch(`${url}/Consent?patient=${encodeURIComponent(PDS + nhs)}`, { headers: await headersFor('search-type') });
+      const created = (await (await fetch(`${url}/Consent`, { method: 'POST', headers: { 'content-type': 'application/fhir+json', ...(await headersFor('create')) }, body: JSON.stringify(consentFor(nhs)) })).json()) as Record<string, unknown>;
+      const { meta: _meta, consentingParty: _party, ...rest } = created;
+      const proxy = { url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-NDOP-ProxyRole-1', valueCodeableConcept: { coding: [{ system: 'https://fhir.nhs.uk/STU3/CodeSystem/NDOP-ProxyRole-1', code: 'GUARDIAN', display: 'Guardian' }] } };
+      const body = { ...rest, extension: [...(rest.extension as unknown[]), proxy] };
+      const res = await fetch(`${url}/Consent/${String(created.id)}`, { method: 'PUT', headers: { 'content-type': 'application/fhir+json', ...(await headersFor('update')) }, body: JSON.stringify(body) });
+      expect(res.status, await res.text()).toBe(200);
+    });
+    const rule = ruleNamed(checkSession(readSession(recorder.file), rules, CHECK_SETTINGS), 'client-update-whole-resource');
+    expect(rule.status).toBe('warning');
+    expect(rule.steps[0]!.assertions[0]!.message).toContain('leaves out consentingParty');
+  });
+
+  it('a lifetime of 300 s plus 5 s of clock slack is accepted, 306 s is not', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const verdict = async (lifetime: number) => {
+      const recorder = await record(`lifetime-${lifetime}`, async (url) => {
+        await (await fetch(`${url}/metadata`, { headers: await headersFor('metadata', { iat: now, exp: now + lifetime }) })).text();
+      });
+      return ruleNamed(checkSession(readSession(recorder.file), rules, CHECK_SETTINGS), 'client-jwt-claims').status;
+    };
+    expect([await verdict(300), await verdict(305), await verdict(306)]).toEqual(['passed', 'passed', 'failed']);
+  });
+
+  it('checks Ssp-InteractionID values only where the guide or the configuration fixes them', async () => {
+    const recorder = await record('interaction-ids', async (url) => {
+      const headers = { ...(await headersFor('search-type')), 'ssp-interactionid': 'urn:nhs:names:services:nationaldataoptout:fhir:rest:read:consent' };
+      await (await fetch(`${url}/Consent?patient=${encodeURIComponent(PDS + syntheticNhsNumber())}`, { headers })).text();
+    });
+    const session = readSession(recorder.file);
+    expect(ruleNamed(checkSession(session, rules, CHECK_SETTINGS), 'client-spine-headers').status).toBe('passed');
+    const configured = { ...CHECK_SETTINGS, interactionIds: { ...GUIDE_INTERACTION_IDS, 'search-type': DEFAULT_INTERACTION_IDS['search-type'] } };
+    expect(ruleNamed(checkSession(session, rules, configured), 'client-spine-headers').status).toBe('failed');
   });
 });
 

@@ -3,7 +3,7 @@
  * the four reports and an exit code; a killed process loses none of what it recorded.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,6 +105,19 @@ describe('ndop-assure client', () => {
     await session.exited;
     const recorded = readSession(join(session.reportDir, 'client-session.jsonl')).exchanges;
     expect(recorded.map((x) => `${x.request.method} ${x.request.url} ${x.response.status}`)).toEqual(['GET /metadata 200']);
+  });
+
+  it('refuses a report directory it cannot write, and a malformed --interaction-ids, as usage errors (exit 2)', async () => {
+    const blocker = join(mkdtempSync(join(tmpdir(), 'ndop-client-blocked-')), 'a-file');
+    writeFileSync(blocker, '');
+    const unwritable = spawn(process.execPath, ['--import', 'tsx', main, 'client', '--port', '0', '--report-dir', join(blocker, 'sub')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    unwritable.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    expect(await new Promise((resolve) => unwritable.on('exit', resolve))).toBe(2);
+    expect(err).toContain('cannot write the session to --report-dir');
+    const badIds = startSession(['--interaction-ids', '{"delete":"urn:x"}']);
+    expect(await badIds.exited).toBe(2);
+    expect(badIds.output()).toContain('"delete" is not an interaction');
   });
 
   it('refuses a bad duration as a usage error (exit 2)', async () => {

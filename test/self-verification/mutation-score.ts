@@ -16,7 +16,7 @@ export interface FaultVerdict {
   caughtBy: string[];
   /** Runs that failed or warned, as `id [format]`, whatever requirement they verify. */
   noticedBy: string[];
-  /** Runs that failed or errored although the fault breaks only a SHOULD: a SHOULD must never fail a run. */
+  /** For a fault breaking only a SHOULD: runs that failed or errored (a SHOULD must never fail a run). Empty for MUST faults. */
   overreactions: string[];
 }
 
