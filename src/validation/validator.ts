@@ -13,6 +13,7 @@ import { addFhirKeywords } from './keywords.js';
 import { loadProfileStore } from './profile-store.js';
 import { baseRef, SchemaBuilder } from './schema-builder.js';
 import { Terminology } from './terminology.js';
+import { testOnlyRegExp } from './test-only-regexp.js';
 import type { FhirResource, ValidationIssue, Validator, ValidatorOptions } from './types.js';
 
 type Node = Record<string, unknown>;
@@ -56,7 +57,7 @@ export function createValidator(options: ValidatorOptions = {}): Validator & Val
   const invariants = new InvariantCompiler();
   // jsPropertySyntax: instancePaths such as `.extension[0].valueCodeableConcept`, which are nearly
   // FHIRPath already (issues.ts). ajv deprecates the option, so its one warning about it is dropped.
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, unicodeRegExp: false, jsPropertySyntax: true, logger: AJV_LOGGER });
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, unicodeRegExp: false, jsPropertySyntax: true, logger: AJV_LOGGER, code: { regExp: testOnlyRegExp } });
   const baseValidators = new Map<string, ValidateFunction>();
   const profiles = new Map<string, CompiledProfile>();
   let compilations = 0;
