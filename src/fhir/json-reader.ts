@@ -73,24 +73,20 @@ export function normaliseResource(value: unknown, parentPath: string | undefined
   }
   if (!isResourceType(type)) throw new FhirFormatError(where, `unknown resourceType "${type}" (not an STU3 resource)`);
   const path = parentPath ?? type;
-  const out = readElementObject(value, type, path, 'resource');
-  return Object.assign({ resourceType: type }, out) as Resource;
-}
-
-interface Entry {
-  order: number;
-  key: string;
-  value: unknown;
+  return readElementObject(value, type, path, 'resource', { resourceType: type }) as Resource;
 }
 
 /**
- * Reads the properties of one JSON object standing for an element of `context`.
+ * Reads the properties of one JSON object standing for an element of `context` into `out`.
  * `kind` says which bookkeeping properties the object may carry besides its elements.
+ * Properties are set as they are read; only when the input was not in definition order is the
+ * object rebuilt in that order (input that the codec wrote, or that follows the spec's order, never is).
  */
-function readElementObject(obj: JsonObject, context: string, path: string, kind: 'resource' | 'element' | 'primitive'): JsonObject {
+function readElementObject(obj: JsonObject, context: string, path: string, kind: 'resource' | 'element' | 'primitive', out: JsonObject = {}): JsonObject {
   const slots = slotsOf(context);
-  const entries: Entry[] = [];
   let choices: Map<string, string> | undefined;
+  let lastOrder = -1;
+  let ordered = true;
   for (const key in obj) {
     if (kind === 'resource' && key === 'resourceType') continue;
     if (key === FHIR_COMMENTS) {
@@ -107,30 +103,57 @@ function readElementObject(obj: JsonObject, context: string, path: string, kind:
     // A primitive's value and its `_` partner are read together, when the first of the two is met.
     if (slot.isPrimitive && !slot.xmlAttr && !slot.isXhtml) {
       if (underscore && obj[name] !== undefined) continue;
-      readPrimitivePair(obj, slot, path, entries);
-      continue;
-    }
-    const child = obj[key];
-    const childPath = `${path}.${key}`;
-    let value: unknown;
-    if (slot.isArray) {
-      const items = arrayOf(child, childPath);
-      value = items.map((item, i) => readComplexOrResource(item, slot, `${childPath}[${i}]`));
-    } else if (Array.isArray(child)) {
-      throw new FhirFormatError(childPath, `expected a single value (max 1 in STU3), found an array`);
-    } else if (slot.isPrimitive) {
-      value = readPrimitiveValue(child, slot, childPath);
+      readPrimitivePair(obj, slot, path, out);
     } else {
-      value = readComplexOrResource(child, slot, childPath);
+      const child = obj[key];
+      if (slot.isArray) {
+        const items = arrayOf(child, path, key);
+        const values: unknown[] = [];
+        for (let i = 0; i < items.length; i++) values.push(readComplexOrResource(items[i], slot, `${path}.${key}[${i}]`));
+        out[key] = values;
+      } else if (Array.isArray(child)) {
+        throw new FhirFormatError(`${path}.${key}`, `expected a single value (max 1 in STU3), found an array`);
+      } else if (slot.isPrimitive) {
+        out[key] = readPrimitiveValue(child, slot, path, key);
+      } else {
+        out[key] = readComplexOrResource(child, slot, `${path}.${key}`);
+      }
     }
-    entries.push({ order: slot.order, key, value });
+    // Orders of different elements differ, so one step back means the input was out of order.
+    if (slot.order < lastOrder) ordered = false;
+    lastOrder = slot.order;
   }
-  return assemble(entries);
+  return ordered ? out : inDefinitionOrder(out, slots);
 }
 
-function arrayOf(value: unknown, path: string): unknown[] {
-  if (!Array.isArray(value)) throw new FhirFormatError(path, `expected an array (STU3 allows repeats), found ${describeJson(value)}`);
-  if (value.length === 0) throw new FhirFormatError(path, 'an empty array is not allowed in FHIR JSON');
+/** Where in the output a property goes: its element's place, a primitive's `_` partner just after it. */
+function orderOf(key: string, slots: Map<string, Slot>): number {
+  if (key === 'resourceType') return -1;
+  const underscore = key.charCodeAt(0) === 95; /* _ */
+  return slots.get(underscore ? key.slice(1) : key)!.order + (underscore ? 0.5 : 0);
+}
+
+/** `out` rebuilt with its properties in definition order (resourceType, when present, first). */
+function inDefinitionOrder(out: JsonObject, slots: Map<string, Slot>): JsonObject {
+  const keys = Object.keys(out).map((key) => ({ key, order: orderOf(key, slots) }));
+  // Few properties: an insertion sort is cheapest (and stable).
+  for (let i = 1; i < keys.length; i++) {
+    const entry = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]!.order > entry.order) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = entry;
+  }
+  const sorted: JsonObject = {};
+  for (const { key } of keys) sorted[key] = out[key];
+  return sorted;
+}
+
+function arrayOf(value: unknown, path: string, key: string): unknown[] {
+  if (!Array.isArray(value)) throw new FhirFormatError(`${path}.${key}`, `expected an array (STU3 allows repeats), found ${describeJson(value)}`);
+  if (value.length === 0) throw new FhirFormatError(`${path}.${key}`, 'an empty array is not allowed in FHIR JSON');
   return value;
 }
 
@@ -140,21 +163,26 @@ function readComplexOrResource(value: unknown, slot: Slot, path: string): unknow
   return readElementObject(value, slot.context ?? slot.info.type, path, 'element');
 }
 
-function readPrimitiveValue(value: unknown, slot: Slot, path: string): unknown {
+/** Checks a primitive's JSON value at `path`.`key` (item `index` when repeating); the path is only built for an error. */
+function readPrimitiveValue(value: unknown, slot: Slot, path: string, key: string, index?: number): unknown {
   if (slot.isXhtml) {
-    if (typeof value !== 'string') throw new FhirFormatError(path, `expected XHTML as a string, found ${describeJson(value)}`);
-    checkXhtmlDiv(value, path);
+    if (typeof value !== 'string') throw new FhirFormatError(itemPath(path, key, index), `expected XHTML as a string, found ${describeJson(value)}`);
+    checkXhtmlDiv(value, itemPath(path, key, index));
     // XML reads any CR or CRLF in markup as LF: the JSON form says so too, so both formats agree.
     return value.includes('\r') ? value.replace(LINE_ENDS, '\n') : value;
   }
   const kind = slot.jsonKind ?? 'string';
   if (typeof value !== kind) {
-    throw new FhirFormatError(path, `expected a JSON ${kind} (${slot.info.type}), found ${describeJson(value)}`);
+    throw new FhirFormatError(itemPath(path, key, index), `expected a JSON ${kind} (${slot.info.type}), found ${describeJson(value)}`);
   }
   if (kind === 'number' && (!Number.isFinite(value) || (slot.numberPattern && !slot.numberPattern.test(String(value))))) {
-    throw new FhirFormatError(path, `${String(value)} is not a valid ${slot.info.type}`);
+    throw new FhirFormatError(itemPath(path, key, index), `${String(value)} is not a valid ${slot.info.type}`);
   }
   return value;
+}
+
+function itemPath(path: string, key: string, index: number | undefined): string {
+  return index === undefined ? `${path}.${key}` : `${path}.${key}[${index}]`;
 }
 
 /** A primitive's `_name` object; null when it holds nothing but comments. */
@@ -164,25 +192,36 @@ function readPrimitiveExtras(value: unknown, slot: Slot, path: string): JsonObje
   return extras.id === undefined && extras.extension === undefined ? null : extras;
 }
 
-function readPrimitivePair(obj: JsonObject, slot: Slot, path: string, entries: Entry[]): void {
+/** `_name` for each primitive name, made once: looking a freshly built string up as a key costs more than the map. */
+const extrasKeys = new Map<string, string>();
+
+function extrasKeyOf(name: string): string {
+  let key = extrasKeys.get(name);
+  if (key === undefined) {
+    key = `_${name}`;
+    extrasKeys.set(name, key);
+  }
+  return key;
+}
+
+function readPrimitivePair(obj: JsonObject, slot: Slot, path: string, out: JsonObject): void {
   const name = slot.name;
   const value = obj[name];
-  const extras = obj[`_${name}`];
-  const valuePath = `${path}.${name}`;
-  const extrasPath = `${path}._${name}`;
+  const extrasKey = extrasKeyOf(name);
+  const extras = obj[extrasKey];
   if (!slot.isArray) {
-    if (Array.isArray(value)) throw new FhirFormatError(valuePath, 'expected a single value (max 1 in STU3), found an array');
-    if (Array.isArray(extras)) throw new FhirFormatError(extrasPath, 'expected a single object (max 1 in STU3), found an array');
-    if (value !== undefined) entries.push({ order: slot.order, key: name, value: readPrimitiveValue(value, slot, valuePath) });
-    const extrasValue = extras === undefined ? null : readPrimitiveExtras(extras, slot, extrasPath);
-    if (value === undefined && extrasValue === null) throw new FhirFormatError(valuePath, 'an element needs a value or an id/extension');
-    if (extrasValue !== null) entries.push({ order: slot.order + 0.5, key: `_${name}`, value: extrasValue });
+    if (Array.isArray(value)) throw new FhirFormatError(`${path}.${name}`, 'expected a single value (max 1 in STU3), found an array');
+    if (Array.isArray(extras)) throw new FhirFormatError(`${path}.${extrasKey}`, 'expected a single object (max 1 in STU3), found an array');
+    if (value !== undefined) out[name] = readPrimitiveValue(value, slot, path, name);
+    const extrasValue = extras === undefined ? null : readPrimitiveExtras(extras, slot, `${path}.${extrasKey}`);
+    if (value === undefined && extrasValue === null) throw new FhirFormatError(`${path}.${name}`, 'an element needs a value or an id/extension');
+    if (extrasValue !== null) out[extrasKey] = extrasValue;
     return;
   }
-  const values = value === undefined ? undefined : arrayOf(value, valuePath);
-  const extraList = extras === undefined ? undefined : arrayOf(extras, extrasPath);
+  const values = value === undefined ? undefined : arrayOf(value, path, name);
+  const extraList = extras === undefined ? undefined : arrayOf(extras, path, extrasKey);
   if (values && extraList && values.length !== extraList.length) {
-    throw new FhirFormatError(extrasPath, `must have as many items as ${name} (${extraList.length} vs ${values.length})`);
+    throw new FhirFormatError(`${path}.${extrasKey}`, `must have as many items as ${name} (${extraList.length} vs ${values.length})`);
   }
   const length = (values ?? extraList ?? []).length;
   const outValues: unknown[] = [];
@@ -192,29 +231,13 @@ function readPrimitivePair(obj: JsonObject, slot: Slot, path: string, entries: E
   for (let i = 0; i < length; i++) {
     const v = values?.[i] ?? null;
     const rawExtras = extraList?.[i] ?? null;
-    const e = rawExtras === null ? null : readPrimitiveExtras(rawExtras, slot, `${extrasPath}[${i}]`);
-    if (v === null && e === null) throw new FhirFormatError(`${valuePath}[${i}]`, 'an item needs a value or an id/extension');
-    outValues.push(v === null ? null : readPrimitiveValue(v, slot, `${valuePath}[${i}]`));
+    const e = rawExtras === null ? null : readPrimitiveExtras(rawExtras, slot, `${path}.${extrasKey}[${i}]`);
+    if (v === null && e === null) throw new FhirFormatError(`${path}.${name}[${i}]`, 'an item needs a value or an id/extension');
+    outValues.push(v === null ? null : readPrimitiveValue(v, slot, path, name, i));
     outExtras.push(e);
     anyValue ||= v !== null;
     anyExtras ||= e !== null;
   }
-  if (anyValue) entries.push({ order: slot.order, key: name, value: outValues });
-  if (anyExtras) entries.push({ order: slot.order + 0.5, key: `_${name}`, value: outExtras });
-}
-
-/** Builds the object in definition order; entries are few, so an insertion sort is cheapest. */
-export function assemble(entries: Entry[]): JsonObject {
-  for (let i = 1; i < entries.length; i++) {
-    const entry = entries[i]!;
-    let j = i - 1;
-    while (j >= 0 && entries[j]!.order > entry.order) {
-      entries[j + 1] = entries[j]!;
-      j--;
-    }
-    entries[j + 1] = entry;
-  }
-  const out: JsonObject = {};
-  for (const entry of entries) out[entry.key] = entry.value;
-  return out;
+  if (anyValue) out[name] = outValues;
+  if (anyExtras) out[extrasKey] = outExtras;
 }
