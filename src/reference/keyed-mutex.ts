@@ -3,38 +3,45 @@
  * one after another in arrival order. Used by the store to make read-check-write sequences atomic.
  */
 export class KeyedMutex {
-  private readonly tails = new Map<string, Promise<void>>();
+  /** Per held key, the callers waiting for it in arrival order; a key is absent when nobody holds it. */
+  private readonly waiting = new Map<string, Array<() => void>>();
 
   /** Runs `task` once every earlier task on any of `keys` has finished. Keys are locked in sorted order to avoid deadlock. */
   async withLocks<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
     const unique = keys.length === 1 ? keys : [...new Set(keys)].sort();
-    const releases: Array<() => void> = [];
+    let held = 0;
     try {
-      for (const key of unique) releases.push(await this.acquire(key));
+      for (const key of unique) {
+        // A free key is taken at once, without a promise; a held one is waited for.
+        const turn = this.acquire(key);
+        if (turn) await turn;
+        held++;
+      }
       return await task();
     } finally {
-      for (const release of releases.reverse()) release();
+      for (let i = held - 1; i >= 0; i--) this.release(unique[i]!);
     }
   }
 
-  private async acquire(key: string): Promise<() => void> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const current = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const tail = previous.then(() => current);
-    this.tails.set(key, tail);
-    await previous;
-    return () => {
-      release();
-      // Forget the key once nobody queued behind us, so the map does not grow with every patient.
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    };
+  private acquire(key: string): Promise<void> | undefined {
+    const queue = this.waiting.get(key);
+    if (queue === undefined) {
+      this.waiting.set(key, []);
+      return undefined;
+    }
+    return new Promise<void>((resolve) => queue.push(resolve));
+  }
+
+  /** Hands the key to the next caller waiting for it, or frees it, so the map does not grow with every patient. */
+  private release(key: string): void {
+    const queue = this.waiting.get(key)!;
+    const next = queue.shift();
+    if (next) next();
+    else this.waiting.delete(key);
   }
 
   /** Number of keys currently locked or queued (for tests). */
   get size(): number {
-    return this.tails.size;
+    return this.waiting.size;
   }
 }

@@ -90,7 +90,8 @@ export function deepFreeze<T>(value: T): T {
 export class MemoryConsentStore implements ConsentStore {
   protected readonly records = new Map<string, StoreRecord>();
   protected readonly byKey = new Map<string, string>();
-  private readonly byPatient = new Map<string, Set<string>>();
+  /** Ids of the Consents each patient has had versions under (a list: almost always one). */
+  private readonly byPatient = new Map<string, string[]>();
   /**
    * Why a mutex although JavaScript is single-threaded: every operation is async, so a check
    * ("no Consent has this key", "current version is 3") and the write that depends on it are separated
@@ -102,12 +103,15 @@ export class MemoryConsentStore implements ConsentStore {
   protected readonly locks = new KeyedMutex();
   private sequence = 0;
   private readonly latencyMs: number;
-  private readonly now: () => Date;
+  /** Now in ms since the epoch. */
+  private readonly now: () => number;
+  private lastInstant = { ms: Number.NaN, text: '' };
   protected readonly newId: () => string;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.latencyMs = options.latencyMs ?? 0;
-    this.now = options.now ?? (() => new Date());
+    const now = options.now;
+    this.now = now ? () => now().getTime() : Date.now;
     this.newId = options.newId ?? randomUUID;
   }
 
@@ -118,9 +122,11 @@ export class MemoryConsentStore implements ConsentStore {
   private stamp(resource: ResourceData, id: string, versionId: string, lastUpdated: string): ResourceData {
     const meta = (resource.meta && typeof resource.meta === 'object' ? resource.meta : {}) as { [k: string]: unknown };
     // id first, then meta with versionId/lastUpdated first: the order FHIR JSON conventionally uses.
-    const { resourceType, id: _ignored, meta: _oldMeta, ...rest } = resource;
-    const { versionId: _v, lastUpdated: _l, ...metaRest } = meta;
-    return { resourceType, id, meta: { versionId, lastUpdated, ...metaRest }, ...rest };
+    const stampedMeta: { [k: string]: unknown } = { versionId, lastUpdated };
+    for (const key of Object.keys(meta)) if (key !== 'versionId' && key !== 'lastUpdated') stampedMeta[key] = meta[key];
+    const stamped: ResourceData = { resourceType: resource.resourceType, id, meta: stampedMeta };
+    for (const key of Object.keys(resource)) if (key !== 'resourceType' && key !== 'id' && key !== 'meta') stamped[key] = resource[key];
+    return stamped;
   }
 
   /**
@@ -128,14 +134,21 @@ export class MemoryConsentStore implements ConsentStore {
    * millisecond, so that a client comparing two versions' timestamps never sees an update that did not advance.
    */
   protected lastUpdatedFor(previous: StoredVersion | undefined): string {
-    const now = this.now().getTime();
+    const now = this.now();
     const floor = previous ? Date.parse(previous.lastUpdated) + 1 : now;
-    return new Date(Math.max(now, floor)).toISOString();
+    return this.instant(Math.max(now, floor));
+  }
+
+  /** FHIR instant of a time in ms; versions made within one millisecond share the text. */
+  private instant(ms: number): string {
+    if (ms !== this.lastInstant.ms) this.lastInstant = { ms, text: new Date(ms).toISOString() };
+    return this.lastInstant.text;
   }
 
   // Protected, with `records`, `byKey`, `locks` and `io`: fault injection (src/reference/faults) subclasses the store.
   protected append(id: string, resource: ResourceData, index: ConsentIndex, method: 'POST' | 'PUT', versionNumber: number): StoredVersion {
-    const lastUpdated = this.lastUpdatedFor(this.records.get(id)?.versions.at(-1));
+    const record = this.records.get(id);
+    const lastUpdated = this.lastUpdatedFor(record?.versions.at(-1));
     const versionId = String(versionNumber);
     const version: StoredVersion = deepFreeze({
       id,
@@ -147,19 +160,20 @@ export class MemoryConsentStore implements ConsentStore {
       // The store takes ownership of `resource` (callers hand over freshly parsed data): no copy, frozen in place.
       resource: this.stamp(resource, id, versionId, lastUpdated),
     });
-    const record = this.records.get(id) ?? { versions: [], duplicateKey: index.duplicateKey };
-    if (record.duplicateKey !== index.duplicateKey && this.byKey.get(record.duplicateKey) === id) this.byKey.delete(record.duplicateKey);
-    record.duplicateKey = index.duplicateKey;
-    record.versions.push(version);
-    this.records.set(id, record);
+    if (record === undefined) this.records.set(id, { versions: [version], duplicateKey: index.duplicateKey });
+    else {
+      if (record.duplicateKey !== index.duplicateKey && this.byKey.get(record.duplicateKey) === id) this.byKey.delete(record.duplicateKey);
+      record.duplicateKey = index.duplicateKey;
+      record.versions.push(version);
+    }
     this.byKey.set(index.duplicateKey, id);
-    const ids = this.byPatient.get(index.patient) ?? new Set<string>();
-    ids.add(id);
-    this.byPatient.set(index.patient, ids);
+    const ids = this.byPatient.get(index.patient);
+    if (ids === undefined) this.byPatient.set(index.patient, [id]);
+    else if (!ids.includes(id)) ids.push(id);
     return version;
   }
 
-  async create(resource: ResourceData, index: ConsentIndex): Promise<CreateResult> {
+  create(resource: ResourceData, index: ConsentIndex): Promise<CreateResult> {
     return this.locks.withLocks([`key:${index.duplicateKey}`], async () => {
       const existingId = this.byKey.get(index.duplicateKey);
       await this.io();
