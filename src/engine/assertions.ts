@@ -6,9 +6,9 @@ import type { Resource } from '../fhir/index.js';
 import { PROFILES, type Validator } from '../validation/index.js';
 import { evaluate, show } from './fhirpath-eval.js';
 import type { ParsedResponse } from './response.js';
-import { outcome, untestable, type AssertionResult } from './results.js';
+import { isBlocking, outcome, untestable, type AssertionResult } from './results.js';
 import type {
-  BundleExpectation, Expectations, FhirPathExpectation, HeaderExpectation, Level, OperationOutcomeExpectation,
+  BundleExpectation, CaptureSpec, Expectations, FhirPathExpectation, HeaderExpectation, Level, OperationOutcomeExpectation,
 } from './types.js';
 
 export interface AssertionContext {
@@ -157,18 +157,52 @@ export function checkBundle(e: BundleExpectation, res: ParsedResponse): Assertio
   return out;
 }
 
+/**
+ * The levels of everything in a step that reads the response's resource: body expectations and FHIRPath
+ * captures (status, headers, responseFormat and emptyBody do not read it).
+ */
+function bodyReadLevels(expect: Expectations, captures: readonly CaptureSpec[]): Level[] {
+  const levels: Level[] = [];
+  if (expect.resourceType !== undefined) levels.push(leveled<string>(expect.resourceType as never, 'value').level);
+  if (expect.profile !== undefined) levels.push(leveled<string>(expect.profile as never, 'profile').level);
+  if (expect.operationOutcome) levels.push(expect.operationOutcome.level ?? 'MUST');
+  if (expect.bundle) levels.push(expect.bundle.level ?? 'MUST');
+  for (const f of expect.fhirpath ?? []) levels.push(typeof f === 'string' ? 'MUST' : f.level ?? 'MUST');
+  for (const c of captures) if (c.from === 'fhirpath') levels.push(c.level ?? 'MUST');
+  return levels;
+}
+
+/**
+ * A body that is FHIR, read by its first character because its Content-Type names neither XML nor JSON
+ * (a JSON OperationOutcome labelled text/plain): the body is checked as usual, and the media type is a
+ * proven breach of NDOP-FMT-002 wherever the step needs the body at MUST (a warning where only at SHOULD/MAY).
+ */
+export function checkFhirMediaType(expect: Expectations, captures: readonly CaptureSpec[], res: ParsedResponse): AssertionResult | undefined {
+  if (!res.sniffed || !res.resource) return undefined;
+  const levels = bodyReadLevels(expect, captures);
+  if (levels.length === 0) return undefined;
+  const level: Level = levels.some(isBlocking) ? 'MUST' : 'SHOULD';
+  const received = `${JSON.stringify(res.headers['content-type'] ?? 'none')} for a FHIR ${res.sniffed.toUpperCase()} body`;
+  return outcome('Content-Type', level, false, unexpected('Content-Type', 'a FHIR XML or JSON media type (NDOP-FMT-002)', received));
+}
+
 export function checkEmptyBody(res: ParsedResponse): AssertionResult {
   return outcome('empty body', 'MUST', res.body.length === 0, unexpected('response body', 'none', `${res.body.length} characters`));
 }
 
-/** All expectations of a single-response step, in a fixed order; body checks are skipped when a MUST status fails. */
-export function checkResponse(expect: Expectations, res: ParsedResponse, ctx: AssertionContext): AssertionResult[] {
+/**
+ * All expectations of a single-response step, in a fixed order; body checks are skipped when a MUST status fails.
+ * `captures` are the step's captures, which count as reading the body (checkFhirMediaType).
+ */
+export function checkResponse(expect: Expectations, res: ParsedResponse, ctx: AssertionContext, captures: readonly CaptureSpec[] = []): AssertionResult[] {
   const out: AssertionResult[] = [];
   if (expect.status !== undefined) {
     const s = checkStatus(expect.status, res.status);
     out.push(s);
     if (s.status === 'failed') return out;
   }
+  const mediaType = checkFhirMediaType(expect, captures, res);
+  if (mediaType) out.push(mediaType);
   for (const h of expect.headers ?? []) out.push(checkHeader(h, res.headers));
   if (expect.responseFormat !== undefined) {
     const { value, level } = leveled<string>(expect.responseFormat as never, 'value');

@@ -4,7 +4,9 @@ import type { ParsedResponse } from './response.js';
 import { outcome, untestable, type AssertionResult } from './results.js';
 import type { CaptureSpec } from './types.js';
 
-const LOCATION = /\/([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/([A-Za-z0-9\-.]{1,64}))?\/?$/;
+// Absolute or relative (RFC 7231 §7.1.2 allows both): [base/]Type/id/_history/vid. Later steps read the
+// version by its versionId, which is opaque, so a Location without one gives nothing to capture.
+const LOCATION = /(?:^|\/)([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})\/_history\/([A-Za-z0-9\-.]{1,64})\/?$/;
 
 export type Captured = Record<string, string>;
 
@@ -16,8 +18,8 @@ export function capture(spec: CaptureSpec, res: ParsedResponse): { value?: Captu
   if (spec.from === 'location') {
     const location = res.headers['location'];
     const m = location ? LOCATION.exec(location.split('?')[0]!) : null;
-    if (!location || !m) return fail('a Location header [base]/Consent/{id}/_history/{vid}', location ? JSON.stringify(location) : 'none');
-    return { value: { url: location, id: m[2]!, ...(m[3] ? { versionId: m[3] } : {}) } };
+    if (!location || !m) return fail('a Location header [base/]Consent/{id}/_history/{vid}', location ? JSON.stringify(location) : 'none');
+    return { value: { url: location, id: m[2]!, versionId: m[3]! } };
   }
   if (spec.from === 'header') {
     const value = res.headers[spec.header!.toLowerCase()];

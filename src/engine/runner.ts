@@ -102,7 +102,7 @@ async function runStepUnscrubbed(step: Step, format: Format, vars: Variables, ct
       return { result, captured };
     }
     const res = read.res;
-    result.assertions.push(...checkResponse(expect, res, ctx));
+    result.assertions.push(...checkResponse(expect, res, ctx, step.capture));
     for (const spec of step.capture ?? []) {
       const c = capture(spec, res);
       if (c.value) captured[spec.name] = c.value;

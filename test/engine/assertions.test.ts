@@ -115,6 +115,19 @@ describe('assertions: one message shape', () => {
     expect(garbage.failure?.message).toMatch(/the JSON body cannot be parsed/);
   });
 
+  it('a Location capture: absolute or relative, and a Location without a version is a failure', () => {
+    const spec = { name: 'created', from: 'location' as const };
+    const at = (location: string) => capture(spec, parseResponse(201, { location }, ''));
+    expect(at('https://ndop.example/STU3/Consent/8C8263EE-F582-1D08-BF84-46D016127552/_history/3d754ff8-2ff8-4807-97ed-07449e14d263').value)
+      .toEqual({ url: 'https://ndop.example/STU3/Consent/8C8263EE-F582-1D08-BF84-46D016127552/_history/3d754ff8-2ff8-4807-97ed-07449e14d263', id: '8C8263EE-F582-1D08-BF84-46D016127552', versionId: '3d754ff8-2ff8-4807-97ed-07449e14d263' });
+    expect(at('Consent/abc/_history/7').value).toEqual({ url: 'Consent/abc/_history/7', id: 'abc', versionId: '7' });
+    expect(at('/STU3/Consent/abc/_history/7').value).toMatchObject({ id: 'abc', versionId: '7' });
+    expect(at('https://ndop.example/STU3/Consent/abc').failure).toEqual({
+      name: 'capture created', level: 'MUST', status: 'failed',
+      message: 'Unexpected value for capture created: expected a Location header [base/]Consent/{id}/_history/{vid}, but received "https://ndop.example/STU3/Consent/abc"',
+    });
+  });
+
   it('a failed MUST status skips the body checks', () => {
     const res = parseResponse(404, { 'content-type': 'text/html' }, '<h1>oops</h1>');
     expect(checkResponse({ status: 201, resourceType: 'Consent', profile: 'consent' }, res, ctx).map((a) => a.name)).toEqual(['status']);

@@ -35,6 +35,14 @@ beforeAll(async () => {
       res.writeHead(500, { 'content-type': 'application/fhir+json' });
       return void res.end(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] }));
     }
+    if (req.url === '/outcome-as-text-500') {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      return void res.end(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'duplicate' }] }));
+    }
+    if (req.url === '/relative-location') {
+      res.writeHead(201, { location: 'Consent/ABC/_history/v-7' });
+      return void res.end();
+    }
     if (req.url === '/bad-json') {
       res.writeHead(200, { 'content-type': 'application/fhir+json' });
       return void res.end('{"resourceType": ');
@@ -51,14 +59,15 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 const scenario = (steps: Scenario['steps']): Scenario => ({ id: 'probe', title: 'probe', requirements: ['NDOP-REST-002'], steps });
 
 describe('runner', () => {
-  it('threads captures into later steps', async () => {
+  // An absolute Location, and a relative one with an opaque versionId.
+  it.each([['/created', '/Consent/abc/_history/1'], ['/relative-location', '/Consent/ABC/_history/v-7']])('threads captures into later steps (Location from %s)', async (path, read) => {
     seen.length = 0;
     const r = await runScenario(scenario([
-      { name: 'create', request: { method: 'POST', path: '/created' }, capture: [{ name: 'c', from: 'location' }], expect: { status: 201 } },
+      { name: 'create', request: { method: 'POST', path }, capture: [{ name: 'c', from: 'location' }], expect: { status: 201 } },
       { name: 'use', request: { method: 'GET', path: '/Consent/{{c.id}}/_history/{{c.versionId}}' }, expect: { status: 200 } },
     ]), 'json', ctx);
     expect(r.status).toBe('passed');
-    expect(seen).toEqual(['POST /created', 'GET /Consent/abc/_history/1']);
+    expect(seen).toEqual([`POST ${path}`, `GET ${read}`]);
   });
 
   it('a failed step whose capture later steps need stops the scenario, and says so', async () => {
@@ -110,6 +119,14 @@ describe('runner', () => {
     ]), 'json', ctx);
     expect(r.status).toBe('failed');
     expect(r.steps[0]!.assertions.map((a) => a.message)).toEqual(['Unexpected response status: expected 422, but received 500']);
+  });
+
+  it('a 500 OperationOutcome labelled text/plain is the server answering: a failure, not an error', async () => {
+    const r = await runScenario(scenario([
+      { name: 'create', request: { method: 'POST', path: '/outcome-as-text-500' }, expect: { status: [422, 500], operationOutcome: { code: 'duplicate' } } },
+    ]), 'json', ctx);
+    expect(r.status).toBe('failed');
+    expect(r.steps[0]!.assertions.map((a) => [a.name, a.status])).toEqual([['status', 'passed'], ['Content-Type', 'failed'], ['OperationOutcome issue', 'passed']]);
   });
 
   it('a parallel step with a reset request still fails when the completed ones prove it', async () => {
