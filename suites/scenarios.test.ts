@@ -45,6 +45,7 @@ for (const file of files) {
           baseUrl: target.url,
           settings,
           patients,
+          persistentTarget: !target.embedded,
           validator: sharedValidator,
           stepWrapper: allureStep,
         });

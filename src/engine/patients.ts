@@ -1,10 +1,16 @@
 /**
  * Patients for a run: fresh synthetic NHS numbers from the 999 test range (valid Modulus 11, unique within
- * the run, seeded from the clock so runs on different days do not collide), or configured fixed numbers.
+ * the run, drawn at random so separate runs rarely meet), or configured fixed numbers.
  */
+import { randomInt } from 'node:crypto';
 import { completeNhsNumber, isValidNhsNumber, nhsCheckDigit } from '../fhir/nhs-number.js';
 
 export const PDS_PATIENT_BASE = 'https://demographics.spineservices.nhs.uk/STU3/Patient/';
+
+/** 999 000 000–999 999 999: the nine digits before the check digit. */
+const RANGE = 1_000_000;
+/** About 10 in 11 of the range complete to a valid number; a run never needs more than this. */
+const MAX_ISSUED = 900_000;
 
 export interface Patient {
   nhsNumber: string;
@@ -17,32 +23,46 @@ export function patientFor(nhsNumber: string): Patient {
 }
 
 export class PatientSource {
-  private next: number;
-  private issued = 0;
+  private readonly issued = new Set<string>();
+  private fixedTurn = 0;
   private readonly fixed: string[];
+  private readonly draw: () => number;
 
   /**
-   * `seed` defaults to the clock at 200 steps per second: a run of N patients that takes longer than N/200 s
-   * never overlaps the next run against the same target, and runs a day apart start 280 000 numbers apart.
+   * Without `seed` each number is drawn from crypto randomness, so runs do not share a sequence (a persistent
+   * target is still searched before a patient is used: fresh-patients.ts). With `seed` the numbers run
+   * upwards from it, wrapping at the end of the range, for tests that need a known sequence.
    */
   constructor(options: { fixed?: readonly string[]; seed?: number } = {}) {
     this.fixed = [...(options.fixed ?? [])];
     for (const n of this.fixed) {
       if (!isValidNhsNumber(n)) throw new Error(`fixed patient "${n}" is not a valid NHS number (10 digits, Modulus 11)`);
     }
-    this.next = Math.abs(Math.floor(options.seed ?? Date.now() / 5)) % 1_000_000;
+    if (options.seed === undefined) {
+      this.draw = () => randomInt(RANGE);
+    } else {
+      let next = Math.abs(Math.floor(options.seed)) % RANGE;
+      this.draw = () => {
+        const drawn = next;
+        next = (next + 1) % RANGE;
+        return drawn;
+      };
+    }
+  }
+
+  /** True when the patients are the environment's own (fixedPatients): they are reused, never replaced. */
+  get usesFixedPatients(): boolean {
+    return this.fixed.length > 0;
   }
 
   /** A patient not handed out before in this run (fixed numbers are reused round-robin: the environment owns them). */
   fresh(): Patient {
-    if (this.fixed.length > 0) return patientFor(this.fixed[this.issued++ % this.fixed.length]!);
-    for (let tries = 0; tries < 1_000_000; tries++) {
-      const firstNine = '999' + String(this.next).padStart(6, '0');
-      this.next = (this.next + 1) % 1_000_000;
-      const number = completeNhsNumber(firstNine);
-      if (number) {
-        this.issued++;
-        if (this.issued > 900_000) throw new Error('the 999 test range is exhausted for this run');
+    if (this.fixed.length > 0) return patientFor(this.fixed[this.fixedTurn++ % this.fixed.length]!);
+    if (this.issued.size >= MAX_ISSUED) throw new Error('the 999 test range is exhausted for this run');
+    for (let tries = 0; tries < 10 * RANGE; tries++) {
+      const number = completeNhsNumber('999' + String(this.draw()).padStart(6, '0'));
+      if (number && !this.issued.has(number)) {
+        this.issued.add(number);
         return patientFor(number);
       }
     }

@@ -2,23 +2,30 @@
 import type { EngineSettings } from '../config/settings.js';
 import type { Format } from '../fhir/index.js';
 import { DEFAULT_MIME } from '../fhir/mime.js';
-import { connectionTls, send, type OutgoingRequest, type TransportOptions } from '../transport/index.js';
+import { send, type OutgoingRequest, type TransportOptions } from '../transport/index.js';
 import type { Validator } from '../validation/index.js';
 import { checkResponse } from './assertions.js';
 import { capture, type Captured } from './captures.js';
 import { checkParallelExchanges, readExchange } from './exchange-check.js';
-import type { PatientSource } from './patients.js';
+import { targetConsentProbe, unusedPatient } from './fresh-patients.js';
+import type { Patient, PatientSource } from './patients.js';
 import { buildRequest } from './request-builder.js';
 import { configuredSecrets, scrubSecrets } from './secrets.js';
 import { spineRequest } from './spine-request.js';
 import { scenarioVerdict, worst, type ScenarioResult, type StepResult } from './results.js';
 import { referencedRoots, renderValue, type Variables } from './templating.js';
+import { transportOptions } from './transport-options.js';
 import type { Scenario, Step } from './types.js';
 
 export interface RunContext {
   baseUrl: string;
   settings: EngineSettings;
   patients: PatientSource;
+  /**
+   * The target keeps data between runs (anything but the embedded server): each synthetic patient is searched
+   * for before use and replaced when the target already holds Consents for it (fresh-patients.ts).
+   */
+  persistentTarget?: boolean;
   validator: () => Validator;
   /** Called after each step. */
   onStep?: (step: Step, result: StepResult) => void | Promise<void>;
@@ -26,15 +33,25 @@ export interface RunContext {
   stepWrapper?: (name: string, body: () => Promise<StepResult>) => Promise<void>;
 }
 
-function initialVariables(format: Format, ctx: RunContext): Variables {
+async function freshPatient(ctx: RunContext): Promise<Patient> {
+  if (!ctx.persistentTarget || ctx.patients.usesFixedPatients) return ctx.patients.fresh();
+  return unusedPatient(ctx.patients, targetConsentProbe(ctx.baseUrl, ctx.settings));
+}
+
+async function initialVariables(format: Format, ctx: RunContext): Promise<Variables> {
+  // Both are searched for at once, and both searches end before the scenario goes on or stops.
+  const chosen = await Promise.allSettled([freshPatient(ctx), freshPatient(ctx)]);
+  const failed = chosen.find((c) => c.status === 'rejected');
+  if (failed) throw failed.reason;
+  const [patient, patient2] = chosen.map((c) => (c as PromiseFulfilledResult<Patient>).value);
   return {
     base: ctx.baseUrl,
     format,
     mime: DEFAULT_MIME[format],
     otherFormat: format === 'xml' ? 'json' : 'xml',
     otherMime: DEFAULT_MIME[format === 'xml' ? 'json' : 'xml'],
-    patient: ctx.patients.fresh(),
-    patient2: ctx.patients.fresh(),
+    patient,
+    patient2,
     invalidNhsNumber: ctx.patients.invalidNumber(),
     settings: { snomedSystem: ctx.settings.snomedSystem, maxConsentsPerPatient: ctx.settings.maxConsentsPerPatient },
   };
@@ -65,26 +82,19 @@ async function runStepUnscrubbed(step: Step, format: Format, vars: Variables, ct
   const result: StepResult = { name: step.name, status: 'passed', assertions: [], evidence: [] };
   let outgoing;
   let expect;
-  let tls;
+  let options;
   try {
     outgoing = buildRequest(step.request, format, ctx.baseUrl, vars);
     expect = renderValue(step.expect ?? {}, vars);
-    tls = connectionTls(ctx.settings.tls);
+    options = transportOptions(ctx.settings);
   } catch (err) {
     result.assertions.push({ name: 'request', level: 'MUST', status: 'error', message: `Scenario step cannot be built: ${(err as Error).message}` });
     result.status = 'error';
     return { result, captured };
   }
-  const options = {
-    connectTimeoutMs: ctx.settings.connectTimeoutMs,
-    bodyTimeoutMs: ctx.settings.bodyTimeoutMs,
-    evidenceBodyLimit: ctx.settings.evidenceBodyLimit,
-    maxResponseBytes: ctx.settings.maxResponseBytes,
-    secretHeaders: ctx.settings.secretHeaders,
-  };
   let exchanges;
   try {
-    exchanges = await sendAll(outgoing, step, vars, ctx, { ...options, tls }, sent);
+    exchanges = await sendAll(outgoing, step, vars, ctx, options, sent);
   } catch (err) {
     result.assertions.push({ name: 'request', level: 'MUST', status: 'error', message: `The request cannot be prepared: ${(err as Error).message}` });
     result.status = 'error';
@@ -131,8 +141,29 @@ export async function runScenario(scenario: Scenario, format: Format, ctx: RunCo
   return (await runScenarioDetailed(scenario, format, ctx)).result;
 }
 
+/** A scenario that could not start: no step ran. */
+function notStarted(scenario: Scenario, format: Format, reason: string): ScenarioRun {
+  const step: StepResult = {
+    name: 'choose fresh patients',
+    status: 'error',
+    assertions: [{ name: 'patients', level: 'MUST', status: 'error', message: reason }],
+    evidence: [],
+    stopReason: 'stopped: the scenario has no patient to start from, so no step ran',
+  };
+  const result: ScenarioResult = {
+    id: scenario.id, title: scenario.title, format, requirements: scenario.requirements,
+    status: 'error', steps: [step], skippedSteps: scenario.steps.map((s) => s.name),
+  };
+  return { result, patients: [], createdIds: [] };
+}
+
 export async function runScenarioDetailed(scenario: Scenario, format: Format, ctx: RunContext): Promise<ScenarioRun> {
-  const vars = initialVariables(format, ctx);
+  let vars: Variables;
+  try {
+    vars = await initialVariables(format, ctx);
+  } catch (err) {
+    return notStarted(scenario, format, (err as Error).message);
+  }
   const createdIds = new Set<string>();
   const steps: StepResult[] = [];
   const skippedSteps: string[] = [];

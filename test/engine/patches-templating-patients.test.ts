@@ -63,6 +63,15 @@ describe('patients', () => {
     expect(numbers.some((n) => n.startsWith('999000'))).toBe(true);
   });
 
+  it('without a seed, sources made at the same moment do not share a sequence (crypto randomness, not the clock)', () => {
+    const firsts = Array.from({ length: 20 }, () => new PatientSource().fresh().nhsNumber);
+    expect(new Set(firsts).size).toBe(20);
+    const source = new PatientSource();
+    const numbers = Array.from({ length: 2_000 }, () => source.fresh().nhsNumber);
+    expect(new Set(numbers).size).toBe(2_000);
+    expect(numbers.every(isValidNhsNumber)).toBe(true);
+  });
+
   it('gives the PDS reference the guide uses', () => {
     const p = new PatientSource({ fixed: ['9990000018'] }).fresh();
     expect(p).toEqual({ nhsNumber: '9990000018', ref: 'https://demographics.spineservices.nhs.uk/STU3/Patient/9990000018' });
