@@ -58,43 +58,41 @@ function listCodes(codes: Map<string, unknown> | Set<string>): string {
 }
 
 
+const CODING_PATHS = Array.from({ length: 8 }, (_unused, i) => `.coding[${i}]`);
+const codingPath = (path: string, i: number): string => (path === '' && i < CODING_PATHS.length ? CODING_PATHS[i]! : `${path}.coding[${i}]`);
+
 function bindingChecker(spec: BindingSpec, content: ValueSetContent, terminology: Terminology): Check {
   const severity: Severity = spec.strength === 'required' ? 'error' : 'warning';
   const strength = `${spec.strength} binding to ${spec.valueSet}`;
   const systemList = content.kind === 'expansion' ? [...content.codes.keys()].join(', ') : '';
-  /** Issues for one Coding; `fits` says whether it is a code of the value set. */
-  function coding(c: Node, path: string): { fits: boolean; issues: IssueAt[] } {
+  // Set by finding(): whether the last Coding looked at is a code of the value set.
+  let fits = false;
+  /** The finding for one Coding (at most one), if any; sets `fits`. */
+  function finding(c: Node, path: string): IssueAt | undefined {
     const system = c.system;
     const code = c.code;
+    fits = false;
     if (content.kind === 'system') {
-      if (system === content.system) return { fits: true, issues: [] };
-      return {
-        fits: false,
-        issues: [{ path: `${path}.system`,  severity, rule: 'binding', message: `The ${strength} expects codes from system ${content.system}, but the coding's system is ${quote(system ?? 'missing')}.` }],
-      };
+      if (system === content.system) {
+        fits = true;
+        return undefined;
+      }
+      return { path: `${path}.system`, severity, rule: 'binding', message: `The ${strength} expects codes from system ${content.system}, but the coding's system is ${quote(system ?? 'missing')}.` };
     }
-    if (typeof code !== 'string') return { fits: false, issues: [] };
+    if (typeof code !== 'string') return undefined;
     const inSystem = typeof system === 'string' ? content.codes.get(system) : undefined;
     if (!inSystem) {
-      return {
-        fits: false,
-        issues: [{ path: `${path}.system`,  severity, rule: 'binding', message: `The ${strength} expects a coding from system ${systemList}, but found system ${quote(system ?? 'missing')} (code ${quote(code)}).` }],
-      };
+      return { path: `${path}.system`, severity, rule: 'binding', message: `The ${strength} expects a coding from system ${systemList}, but found system ${quote(system ?? 'missing')} (code ${quote(code)}).` };
     }
     if (!inSystem.has(code)) {
-      return {
-        fits: false,
-        issues: [{ path: `${path}.code`,  severity, rule: 'binding', message: `Code ${quote(code)} is not in value set ${spec.valueSet} (${spec.strength} binding); expected one of ${listCodes(inSystem)}.` }],
-      };
+      return { path: `${path}.code`, severity, rule: 'binding', message: `Code ${quote(code)} is not in value set ${spec.valueSet} (${spec.strength} binding); expected one of ${listCodes(inSystem)}.` };
     }
+    fits = true;
     const expected = inSystem.get(code) ?? terminology.display(system as string, code);
     if (typeof c.display === 'string' && expected !== undefined && c.display !== expected) {
-      return {
-        fits: true,
-        issues: [{ path: `${path}.display`,  severity: 'warning', rule: 'binding', message: `Display ${quote(c.display)} does not match the display ${quote(expected)} that ${system} gives code ${quote(code)}.` }],
-      };
+      return { path: `${path}.display`, severity: 'warning', rule: 'binding', message: `Display ${quote(c.display)} does not match the display ${quote(expected)} that ${system} gives code ${quote(code)}.` };
     }
-    return { fits: true, issues: [] };
+    return undefined;
   }
 
   const none = (issues: IssueAt[]): IssueAt[] | undefined => (issues.length ? issues : undefined);
@@ -126,7 +124,10 @@ function bindingChecker(spec: BindingSpec, content: ValueSetContent, terminology
   return (data: unknown): IssueAt[] | undefined => {
     const path = '';
     if (spec.type === 'Coding' ? codingPasses(data) : spec.type === 'CodeableConcept' && allPass((data as Node | null)?.coding)) return undefined;
-    if (spec.type === 'Coding') return data && typeof data === 'object' ? none(coding(data as Node, path).issues) : undefined;
+    if (spec.type === 'Coding') {
+      const issue = data && typeof data === 'object' ? finding(data as Node, path) : undefined;
+      return issue && [issue];
+    }
     if (spec.type === 'CodeableConcept') {
       const codings = (data as Node | null)?.coding;
       if (!Array.isArray(codings) || codings.length === 0) {
@@ -140,9 +141,9 @@ function bindingChecker(spec: BindingSpec, content: ValueSetContent, terminology
       for (let i = 0; i < codings.length; i++) {
         const c = codings[i];
         if (c === null || typeof c !== 'object') continue;
-        const r = coding(c as Node, `${path}.coding[${i}]`);
-        anyFits ||= r.fits;
-        for (const issue of r.issues) (r.fits ? fitting : unfit).push(issue);
+        const issue = finding(c as Node, codingPath(path, i));
+        anyFits ||= fits;
+        if (issue) (fits ? fitting : unfit).push(issue);
       }
       return none(anyFits ? fitting : unfit);
     }
@@ -281,22 +282,34 @@ export function addFhirKeywords(ajv: Ajv, ctx: KeywordContext): void {
   };
 
   // Counted in one pass here rather than with `contains`, which builds and drops an ajv error for
-  // every extension that does not match a slice.
-  const sliceCheck = (slices: SliceSpec[]): Check => (data) => {
-    if (!Array.isArray(data)) return undefined;
-    let issues: IssueAt[] | undefined;
-    for (const slice of slices) {
-      let count = 0;
-      for (const item of data) if (item !== null && typeof item === 'object' && (item as Node).url === slice.url) count++;
-      if (count >= slice.min && (slice.max === '*' || count <= Number(slice.max))) continue;
-      (issues ??= []).push({
-        path: '',
-        severity: 'error',
-        rule: 'slice',
-        message: `Slice ${slice.name} (url ${slice.url}) needs cardinality ${slice.min}..${slice.max} but ${count} matching item(s) were found.`,
-      });
-    }
-    return issues;
+  // every extension that does not match a slice; each item's url is read once (items of many
+  // shapes make that load slow), and the counts are then checked in slice order.
+  const sliceCheck = (slices: SliceSpec[]): Check => {
+    const urls = slices.map((s) => s.url);
+    const maxima = slices.map((s) => (s.max === '*' ? Infinity : Number(s.max)));
+    const counts = slices.map(() => 0);
+    return (data) => {
+      if (!Array.isArray(data)) return undefined;
+      for (let s = 0; s < counts.length; s++) counts[s] = 0;
+      for (const item of data) {
+        if (item === null || typeof item !== 'object') continue;
+        const url = (item as Node).url;
+        for (let s = 0; s < urls.length; s++) if (url === urls[s]) counts[s]!++;
+      }
+      let issues: IssueAt[] | undefined;
+      for (let s = 0; s < slices.length; s++) {
+        const slice = slices[s]!;
+        const count = counts[s]!;
+        if (count >= slice.min && count <= maxima[s]!) continue;
+        (issues ??= []).push({
+          path: '',
+          severity: 'error',
+          rule: 'slice',
+          message: `Slice ${slice.name} (url ${slice.url}) needs cardinality ${slice.min}..${slice.max} but ${count} matching item(s) were found.`,
+        });
+      }
+      return issues;
+    };
   };
 
   const choiceCheck = (groups: ChoiceGroup[]): Check => {
