@@ -4,23 +4,23 @@
  * (unknown element, wrong JSON type) is INVALID_RESOURCE, as is a resource that is not a Consent.
  */
 import { FhirFormatError, parseResource } from '../fhir/index.js';
-import { requestBodyFormat } from '../fhir/mime.js';
 import { ApiError } from './outcome.js';
 import { readBody } from './request-io.js';
+import { bodyFormatOf } from './negotiation.js';
 import type { Exchange, ServerContext } from './exchange.js';
 import type { ResourceData } from './store.js';
 import { DOCUMENT_PATH } from '../fhir/errors.js';
 
 export async function readConsentBody(exchange: Exchange, context: ServerContext): Promise<ResourceData> {
   const contentType = exchange.req.headers['content-type'];
-  const declared = requestBodyFormat(contentType);
+  const declared = bodyFormatOf(contentType);
   // A Content-Type we cannot read is refused before reading the body; a missing one only if a body arrives.
   if (!declared.ok && contentType !== undefined) throw new ApiError('UNSUPPORTED_CONTENT_TYPE', declared.reason);
   const body = await readBody(exchange.req, { maxBytes: context.maxBodyBytes, timeoutMs: context.bodyTimeoutMs });
-  exchange.requestBody = body.toString('utf8');
+  const text = body.toString('utf8');
+  exchange.requestBody = text;
   if (body.length === 0) throw new ApiError('NOT_WELL_FORMED', 'The request body is empty; a Consent resource is required.');
   if (!declared.ok) throw new ApiError('UNSUPPORTED_CONTENT_TYPE', declared.reason);
-  const text = body.toString('utf8');
   let resource: ResourceData;
   try {
     resource = parseResource(text, declared.value.format);

@@ -19,12 +19,31 @@ export function versionUrl(baseUrl: string, version: StoredVersion): string {
   return `${baseUrl}/Consent/${version.id}/_history/${version.versionId}`;
 }
 
+/** A FHIR instant to the whole second with milliseconds and Z, as the store writes them: 2026-11-23T12:01:07.123Z */
+function isMillisecondInstant(text: string): boolean {
+  return text.length === 24 && text.charCodeAt(19) === 46 /* . */ && text.charCodeAt(23) === 90 /* Z */ && isDigit(text, 20) && isDigit(text, 21) && isDigit(text, 22);
+}
+
+function isDigit(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  return c >= 48 && c <= 57;
+}
+
+/** The last Last-Modified made: an HTTP date has whole seconds, so versions made within one second share it. */
+let lastModified = { second: '', text: '' };
+
+/** An HTTP date for a FHIR instant (milliseconds are dropped, as toUTCString does). */
+function httpDate(instant: string): string {
+  if (!isMillisecondInstant(instant)) return new Date(instant).toUTCString();
+  const second = instant.slice(0, 19);
+  if (second !== lastModified.second) lastModified = { second, text: new Date(instant).toUTCString() };
+  return lastModified.text;
+}
+
 export function versionHeaders(version: StoredVersion, baseUrl: string, withLocation: boolean): Record<string, string> {
-  return {
-    ETag: etagOf(version.versionId),
-    'Last-Modified': new Date(version.lastUpdated).toUTCString(),
-    ...(withLocation ? { Location: versionUrl(baseUrl, version) } : {}),
-  };
+  const headers: Record<string, string> = { ETag: etagOf(version.versionId), 'Last-Modified': httpDate(version.lastUpdated) };
+  if (withLocation) headers.Location = versionUrl(baseUrl, version);
+  return headers;
 }
 
 function bundleShell(type: 'searchset' | 'history', selfUrl: string, total: number): ResourceData {

@@ -15,7 +15,8 @@ export interface RequestTarget {
 /** Splits origin-form (`/a?b`) or absolute-form (`http://h/a?b`) request targets. */
 export function splitTarget(url: string | undefined): RequestTarget {
   let target = url ?? '/';
-  const absolute = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(target);
+  // Origin form (the usual case) starts with '/': only other targets can be absolute.
+  const absolute = target.charCodeAt(0) === 47 /* / */ ? null : /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(target);
   if (absolute) target = target.slice(absolute[0].length) || '/';
   const hash = target.indexOf('#');
   if (hash >= 0) target = target.slice(0, hash);
@@ -25,16 +26,22 @@ export function splitTarget(url: string | undefined): RequestTarget {
 
 /** Decoded, non-empty path segments; a trailing slash is ignored. */
 export function pathSegments(rawPath: string): string[] {
-  return rawPath
-    .split('/')
-    .filter((s) => s !== '')
-    .map((segment) => {
-      try {
-        return decodeURIComponent(segment);
-      } catch {
-        throw new ApiError('PATH_NOT_DECODABLE', `The request path segment "${segment.slice(0, 80)}" is not valid percent-encoding.`);
-      }
-    });
+  const segments: string[] = [];
+  const encoded = rawPath.includes('%');
+  for (const segment of rawPath.split('/')) {
+    if (segment === '') continue;
+    // Without a '%' there is nothing to decode.
+    segments.push(encoded ? decodeSegment(segment) : segment);
+  }
+  return segments;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ApiError('PATH_NOT_DECODABLE', `The request path segment "${segment.slice(0, 80)}" is not valid percent-encoding.`);
+  }
 }
 
 export type QueryParams = Array<[name: string, value: string]>;
@@ -42,6 +49,7 @@ export type QueryParams = Array<[name: string, value: string]>;
 /** application/x-www-form-urlencoded query parsing that reports bad percent-encoding instead of guessing. */
 export function parseQuery(rawQuery: string): QueryParams {
   const params: QueryParams = [];
+  if (rawQuery === '') return params;
   for (const part of rawQuery.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');

@@ -92,7 +92,17 @@ function baseUrlFor(req: IncomingMessage, configured: string | undefined): strin
   if (configured) return configured.replace(/\/+$/, '');
   const host = req.headers.host;
   const scheme = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
-  return `${scheme}://${host && HOST_HEADER.test(host) ? host : 'localhost'}`;
+  return `${scheme}://${host !== undefined && isHostHeader(host) ? host : 'localhost'}`;
+}
+
+/** The last Host header found valid: clients send the same one on every request. */
+let validHost: string | undefined;
+
+function isHostHeader(host: string): boolean {
+  if (host === validHost) return true;
+  if (!HOST_HEADER.test(host)) return false;
+  validHost = host;
+  return true;
 }
 
 function errorResult(error: ApiError): FhirResult {
