@@ -210,6 +210,8 @@ export const FAULT_BEHAVIOURS: Readonly<Record<string, Fault>> = {
     }),
   'update-accepts-missing-id': (parts) => editIncoming(parts, 'PUT', (consent, exchange) => (consent.id ??= exchange.pathParams.id)),
   'update-overwrites-version': (parts) => replaceStore(parts, new OverwritingStore()),
+  'update-skips-profile-validation': (parts) =>
+    wrapHandler(parts, 'update', (inner) => (exchange, context) => inner(exchange, { ...context, validator: { check: () => undefined } })),
   'update-keeps-last-updated': (parts) => replaceStore(parts, new StaleTimestampStore()),
   'update-ignores-if-match': (parts) =>
     wrapHandler(parts, 'update', (inner) => (exchange, context) => {
