@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
+import { cached, cacheKey } from './data-cache.js';
 import { displayPath } from './paths.js';
 
 export class DataFileError extends Error {
@@ -51,7 +52,10 @@ export function describeSchemaErrors(errors: readonly ErrorObject[]): { location
   return out.sort((a, b) => b.location.split('/').length - a.location.split('/').length);
 }
 
-/** Parses `file` and validates it; throws DataFileError (YAML errors with line/column, schema errors with JSON path). */
+/**
+ * Parses `file` and validates it; throws DataFileError (YAML errors with line/column, schema errors with JSON path).
+ * A text already parsed and checked against the same schema comes from the data cache.
+ */
 export function readYamlData<T>(file: string, schemaFile: string, text?: string): T {
   const shown = displayPath(file);
   let source: string;
@@ -60,6 +64,11 @@ export function readYamlData<T>(file: string, schemaFile: string, text?: string)
   } catch (err) {
     throw new DataFileError(shown, '/', `cannot be read (${(err as Error).message})`);
   }
+  const schemaText = readFileSync(schemaFile, 'utf8');
+  return cached(cacheKey(source, schemaText), () => parseAndCheck<T>(shown, source, schemaFile));
+}
+
+function parseAndCheck<T>(shown: string, source: string, schemaFile: string): T {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { prettyErrors: false, lineCounter });
   if (doc.errors.length > 0) {
