@@ -108,9 +108,7 @@ function readElementObject(obj: JsonObject, context: string, path: string, kind:
       const child = obj[key];
       if (slot.isArray) {
         const items = arrayOf(child, path, key);
-        const values: unknown[] = [];
-        for (let i = 0; i < items.length; i++) values.push(readComplexOrResource(items[i], slot, `${path}.${key}[${i}]`));
-        out[key] = values;
+        out[key] = items.map((item, i) => readComplexOrResource(item, slot, `${path}.${key}[${i}]`));
       } else if (Array.isArray(child)) {
         throw new FhirFormatError(`${path}.${key}`, `expected a single value (max 1 in STU3), found an array`);
       } else if (slot.isPrimitive) {
@@ -224,8 +222,9 @@ function readPrimitivePair(obj: JsonObject, slot: Slot, path: string, out: JsonO
     throw new FhirFormatError(`${path}.${extrasKey}`, `must have as many items as ${name} (${extraList.length} vs ${values.length})`);
   }
   const length = (values ?? extraList ?? []).length;
-  const outValues: unknown[] = [];
-  const outExtras: unknown[] = [];
+  // Made at their final length: an array grown by push keeps spare room, and a stored resource keeps its arrays.
+  const outValues = new Array<unknown>(length);
+  const outExtras = new Array<unknown>(length);
   let anyValue = false;
   let anyExtras = false;
   for (let i = 0; i < length; i++) {
@@ -233,8 +232,8 @@ function readPrimitivePair(obj: JsonObject, slot: Slot, path: string, out: JsonO
     const rawExtras = extraList?.[i] ?? null;
     const e = rawExtras === null ? null : readPrimitiveExtras(rawExtras, slot, `${path}.${extrasKey}[${i}]`);
     if (v === null && e === null) throw new FhirFormatError(`${path}.${name}[${i}]`, 'an item needs a value or an id/extension');
-    outValues.push(v === null ? null : readPrimitiveValue(v, slot, path, name, i));
-    outExtras.push(e);
+    outValues[i] = v === null ? null : readPrimitiveValue(v, slot, path, name, i);
+    outExtras[i] = e;
     anyValue ||= v !== null;
     anyExtras ||= e !== null;
   }
