@@ -5,6 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
+import { deepFreeze } from './deep-freeze.js';
+import { flatString } from './flat-string.js';
+import { KeptVersion } from './kept-version.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
 /** A FHIR resource as plain data (JSON shape). */
@@ -71,20 +74,6 @@ export interface MemoryStoreOptions {
 export interface StoreRecord {
   versions: StoredVersion[];
   duplicateKey: string;
-}
-
-/** Freezes `value` and everything in it. */
-export function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    // Indexed loops rather than Object.values: no array of values is built for every object and array.
-    if (Array.isArray(value)) for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
-    else {
-      const keys = Object.keys(value);
-      for (let i = 0; i < keys.length; i++) deepFreeze((value as { [key: string]: unknown })[keys[i]!]);
-    }
-  }
-  return value;
 }
 
 export class MemoryConsentStore implements ConsentStore {
@@ -160,13 +149,16 @@ export class MemoryConsentStore implements ConsentStore {
       // The store takes ownership of `resource` (callers hand over freshly parsed data): no copy, frozen in place.
       resource: this.stamp(resource, id, versionId, lastUpdated),
     });
-    if (record === undefined) this.records.set(id, { versions: [version], duplicateKey: index.duplicateKey });
+    // The caller gets the version with the resource it handed over; the store keeps it as text.
+    const kept = new KeptVersion(version);
+    const duplicateKey = flatString(index.duplicateKey);
+    if (record === undefined) this.records.set(id, { versions: [kept], duplicateKey });
     else {
       if (record.duplicateKey !== index.duplicateKey && this.byKey.get(record.duplicateKey) === id) this.byKey.delete(record.duplicateKey);
-      record.duplicateKey = index.duplicateKey;
-      record.versions.push(version);
+      record.duplicateKey = duplicateKey;
+      record.versions.push(kept);
     }
-    this.byKey.set(index.duplicateKey, id);
+    this.byKey.set(duplicateKey, id);
     const ids = this.byPatient.get(index.patient);
     if (ids === undefined) this.byPatient.set(index.patient, [id]);
     else if (!ids.includes(id)) ids.push(id);

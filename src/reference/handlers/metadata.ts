@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { allowedParams } from '../params.js';
 import type { Handler } from '../exchange.js';
-import { deepFreeze } from '../store.js';
+import { deepFreeze } from '../deep-freeze.js';
 import type { ResourceData } from '../store.js';
 
 const statement = JSON.parse(readFileSync(new URL('../capability-statement.json', import.meta.url), 'utf8')) as ResourceData;
