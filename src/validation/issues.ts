@@ -69,7 +69,7 @@ function mapOne(root: string, e: ErrorObject): ValidationIssue | undefined {
   switch (e.keyword) {
     case 'required': {
       const name = (e.params as { missingProperty: string }).missingProperty;
-      const child = (parent?.properties as SchemaObject | undefined)?.[name];
+      const child = ((parent?.fhirProperties ?? parent?.properties) as SchemaObject | undefined)?.[name];
       const where = fhirLocation(root, e.instancePath) + nameTail(name);
       if (name === 'resourceType') return { severity: 'error', location: where, rule: 'type', message: 'A resource needs a resourceType, but it is missing.' };
       const slice = (annotation(child, 'fhirElement') as { requiredBy?: { name: string; url?: string; card: string } } | undefined)?.requiredBy;

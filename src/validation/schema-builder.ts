@@ -192,13 +192,15 @@ export class SchemaBuilder {
       }
     }
     const invariants = this.invariantsFor(ctx, this.ownConstraints(ctx, node));
+    const hasDependencies = Object.keys(dependencies).length > 0;
+    // A resource root is checked from its own keys (properties-keyword.ts), other elements by ajv's keywords.
+    const members = resourceType
+      ? { fhirProperties: properties, ...(required.length ? { fhirRequired: required } : {}), ...(hasDependencies ? { fhirDependencies: dependencies } : {}) }
+      : { properties, additionalProperties: false, ...(required.length ? { required } : {}), ...(hasDependencies ? { dependencies } : {}) };
     return {
       type: 'object',
       fhirContext: ctx,
-      properties,
-      additionalProperties: false,
-      ...(required.length ? { required } : {}),
-      ...(Object.keys(dependencies).length ? { dependencies } : {}),
+      ...members,
       ...(choices.length || invariants.length ? { fhir: { ...(choices.length ? { choices } : {}), ...(invariants.length ? { invariants } : {}) } } : {}),
     };
   }

@@ -10,6 +10,7 @@ import { profileTree } from './element-rules.js';
 import { InvariantCompiler } from './invariants.js';
 import { mapErrors } from './issues.js';
 import { addFhirKeywords } from './keywords.js';
+import { addPropertiesKeyword } from './properties-keyword.js';
 import { loadProfileStore } from './profile-store.js';
 import { baseRef, SchemaBuilder } from './schema-builder.js';
 import { Terminology } from './terminology.js';
@@ -111,6 +112,7 @@ export function createValidator(options: ValidatorOptions = {}): Validator & Val
     return errors ?? NO_ERRORS;
   };
 
+  addPropertiesKeyword(ajv);
   addFhirKeywords(ajv, { terminology, invariants, nested: (resource) => errorsOf(resource) });
 
   const extensionIds = new Map<string, string>();
