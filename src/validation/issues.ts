@@ -17,7 +17,8 @@ type SchemaObject = Record<string, unknown>;
  * whose memo needed a freshly built string hashed for every issue.
  */
 export function fhirLocation(root: string, jsPath: string): string {
-  return jsPath.indexOf('._') < 0 ? root + jsPath : root + jsPath.replaceAll('._', '.');
+  // '_' alone is searched first: one rare character is found faster than '._' among many dots.
+  return jsPath.indexOf('_') < 0 ? root + jsPath : root + jsPath.replaceAll('._', '.');
 }
 
 /**

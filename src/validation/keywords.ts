@@ -65,6 +65,10 @@ function bindingChecker(spec: BindingSpec, content: ValueSetContent, terminology
   const severity: Severity = spec.strength === 'required' ? 'error' : 'warning';
   const strength = `${spec.strength} binding to ${spec.valueSet}`;
   const systemList = content.kind === 'expansion' ? [...content.codes.keys()].join(', ') : '';
+  // The fixed parts of the messages, made once per binding (quotes are written out where the value is known to be a string).
+  const systemHead = content.kind === 'system' ? `The ${strength} expects codes from system ${content.system}, but the coding's system is ` : '';
+  const codingHead = `The ${strength} expects a coding from system ${systemList}, but found system `;
+  const notInValueSet = ` is not in value set ${spec.valueSet} (${spec.strength} binding); expected one of `;
   // Set by finding(): whether the last Coding looked at is a code of the value set.
   let fits = false;
   /** The finding for one Coding (at most one), if any; sets `fits`. */
@@ -77,20 +81,20 @@ function bindingChecker(spec: BindingSpec, content: ValueSetContent, terminology
         fits = true;
         return undefined;
       }
-      return { path: `${path}.system`, severity, rule: 'binding', message: `The ${strength} expects codes from system ${content.system}, but the coding's system is ${quote(system ?? 'missing')}.` };
+      return { path: `${path}.system`, severity, rule: 'binding', message: `${systemHead}${quote(system ?? 'missing')}.` };
     }
     if (typeof code !== 'string') return undefined;
     const inSystem = typeof system === 'string' ? content.codes.get(system) : undefined;
     if (!inSystem) {
-      return { path: `${path}.system`, severity, rule: 'binding', message: `The ${strength} expects a coding from system ${systemList}, but found system ${quote(system ?? 'missing')} (code ${quote(code)}).` };
+      return { path: `${path}.system`, severity, rule: 'binding', message: `${codingHead}${quote(system ?? 'missing')} (code '${code}').` };
     }
     if (!inSystem.has(code)) {
-      return { path: `${path}.code`, severity, rule: 'binding', message: `Code ${quote(code)} is not in value set ${spec.valueSet} (${spec.strength} binding); expected one of ${listCodes(inSystem)}.` };
+      return { path: `${path}.code`, severity, rule: 'binding', message: `Code '${code}'${notInValueSet}${listCodes(inSystem)}.` };
     }
     fits = true;
     const expected = inSystem.get(code) ?? terminology.display(system as string, code);
     if (typeof c.display === 'string' && expected !== undefined && c.display !== expected) {
-      return { path: `${path}.display`, severity: 'warning', rule: 'binding', message: `Display ${quote(c.display)} does not match the display ${quote(expected)} that ${system} gives code ${quote(code)}.` };
+      return { path: `${path}.display`, severity: 'warning', rule: 'binding', message: `Display '${c.display}' does not match the display '${expected}' that ${system} gives code '${code}'.` };
     }
     return undefined;
   }
@@ -149,7 +153,7 @@ function bindingChecker(spec: BindingSpec, content: ValueSetContent, terminology
     }
     // code, string or uri: the code alone, from any system of the value set.
     if (typeof data !== 'string' || !allCodes || allCodes.has(data)) return undefined;
-    return [{ path, severity, rule: 'binding', message: `Code ${quote(data)} is not in value set ${spec.valueSet} (${spec.strength} binding); expected one of ${listCodes(allCodes)}.` }];
+    return [{ path, severity, rule: 'binding', message: `Code '${data}'${notInValueSet}${listCodes(allCodes)}.` }];
   };
 }
 
@@ -273,12 +277,15 @@ export function addFhirKeywords(ajv: Ajv, ctx: KeywordContext): void {
     return content ? bindingChecker(spec, content, ctx.terminology) : undefined;
   };
 
-  const referenceCheck = (targets: string[]): Check => (data, root) => {
-    const reference = (data as Node).reference;
-    if (typeof reference !== 'string' || pointsToOneOf(reference, targets)) return undefined;
-    const type = referencedType(reference, root as Node | undefined);
-    if (type === undefined || targets.includes(type)) return undefined;
-    return [{ path: '.reference', severity: 'error', rule: 'reference-type', message: `The reference must point to ${targets.join(' or ')}, but ${quote(reference)} points to ${type}.` }];
+  const referenceCheck = (targets: string[]): Check => {
+    const mustPointTo = `The reference must point to ${targets.join(' or ')}, but `;
+    return (data, root) => {
+      const reference = (data as Node).reference;
+      if (typeof reference !== 'string' || pointsToOneOf(reference, targets)) return undefined;
+      const type = referencedType(reference, root as Node | undefined);
+      if (type === undefined || targets.includes(type)) return undefined;
+      return [{ path: '.reference', severity: 'error', rule: 'reference-type', message: `${mustPointTo}'${reference}' points to ${type}.` }];
+    };
   };
 
   // Counted in one pass here rather than with `contains`, which builds and drops an ajv error for
