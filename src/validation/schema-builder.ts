@@ -297,23 +297,22 @@ export class SchemaBuilder {
     return { strength: b.strength, valueSet: b.valueSet, type };
   }
 
-  /** Extension slices by url: per-slice counts (the `fhir` keyword), each item routed to its extension profile. */
+  /** Extension slices by url: per-slice counts (the `fhir` keyword), each item routed to its extension profile (slice-route-keyword.ts). */
   private sliceKeywords(info: ChildInfo, node: ProfileNode | undefined): SchemaObject {
     if (!node || node.slices.length === 0 || info.type !== 'Extension') return {};
     const slices = node.slices
       .map(({ name, node: s }) => ({ name, rule: s.rule, url: s.rule.types.find((t) => t.profile)?.profile }))
       .filter((s): s is { name: string; rule: ElementRule; url: string } => s.url !== undefined);
-    let route: Schema = { allOf: [baseRef('Extension')], fhirUnslicedExtension: slices.map((s) => s.url) };
-    for (const s of [...slices].reverse()) {
-      const target = this.extensionSchema(s.url);
-      route = {
-        if: { required: ['url'], properties: { url: { const: s.url } } },
-        then: target ? { $ref: target } : baseRef('Extension'),
-        else: route,
-      };
-    }
+    const urls = slices.map((s) => s.url);
+    const route = [
+      ...urls.map((url) => {
+        const target = this.extensionSchema(url);
+        return target ? { $ref: target } : baseRef('Extension');
+      }),
+      { allOf: [baseRef('Extension')], fhirUnslicedExtension: urls },
+    ];
     return {
-      items: route,
+      items: { fhirSliceRoute: route, fhirSliceUrls: urls },
       fhir: { slices: slices.map((s) => ({ name: s.name, url: s.url, min: s.rule.min, max: s.rule.max })) },
     };
   }

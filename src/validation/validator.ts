@@ -11,6 +11,7 @@ import { InvariantCompiler } from './invariants.js';
 import { mapErrors } from './issues.js';
 import { addFhirKeywords } from './keywords.js';
 import { addPropertiesKeyword } from './properties-keyword.js';
+import { addSliceRouteKeyword } from './slice-route-keyword.js';
 import { loadProfileStore } from './profile-store.js';
 import { baseRef, SchemaBuilder } from './schema-builder.js';
 import { Terminology } from './terminology.js';
@@ -113,6 +114,7 @@ export function createValidator(options: ValidatorOptions = {}): Validator & Val
   };
 
   addPropertiesKeyword(ajv);
+  addSliceRouteKeyword(ajv);
   addFhirKeywords(ajv, { terminology, invariants, nested: (resource) => errorsOf(resource) });
 
   const extensionIds = new Map<string, string>();
