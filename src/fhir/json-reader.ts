@@ -63,7 +63,10 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Checks a resource (root when parentPath is undefined) and returns it rebuilt in model order. */
+/**
+ * Checks a resource (root when parentPath is undefined) and returns it in model order: the input
+ * itself when it already is exactly that (no comments to drop, nothing out of order), else a copy.
+ */
 export function normaliseResource(value: unknown, parentPath: string | undefined): Resource {
   const where = parentPath ?? DOCUMENT_PATH;
   if (!isObject(value)) throw new FhirFormatError(where, `a resource must be a JSON object, found ${describeJson(value)}`);
@@ -73,24 +76,116 @@ export function normaliseResource(value: unknown, parentPath: string | undefined
   }
   if (!isResourceType(type)) throw new FhirFormatError(where, `unknown resourceType "${type}" (not an STU3 resource)`);
   const path = parentPath ?? type;
-  return readElementObject(value, type, path, 'resource', { resourceType: type }) as Resource;
+  return readElementObject(value, type, path, 'resource') as Resource;
+}
+
+/** What an element is in the output when it is not there at all (a `_name` holding only comments). */
+const ABSENT = Symbol('absent');
+
+/** A primitive element of an object and its `_` partner (single or repeating) are read together. */
+function isPrimitivePair(slot: Slot): boolean {
+  return slot.isPrimitive && !slot.xmlAttr && !slot.isXhtml;
 }
 
 /**
- * Reads the properties of one JSON object standing for an element of `context` into `out`.
- * `kind` says which bookkeeping properties the object may carry besides its elements.
- * Properties are set as they are read; only when the input was not in definition order is the
- * object rebuilt in that order (input that the codec wrote, or that follows the spec's order, never is).
+ * The output of reading one JSON object. While everything read equals the input, in the order the
+ * output puts it, the output is the input itself and nothing is built; at the first difference the
+ * properties read so far are copied (they are the input's own values) and the rest is set on the copy.
  */
-function readElementObject(obj: JsonObject, context: string, path: string, kind: 'resource' | 'element' | 'primitive', out: JsonObject = {}): JsonObject {
+class ObjectOutput {
+  out: JsonObject | undefined;
+  /** How many of the input's keys (for-in order) have been read. */
+  keysRead = 0;
+
+  constructor(
+    private readonly obj: JsonObject,
+    private readonly slots: Map<string, Slot>,
+    /** The resource type when the object is a resource: the output starts with it. */
+    private readonly resourceType: string | undefined,
+  ) {
+    // Only a plain object can stand for itself: for-in also reads inherited properties, which JSON.stringify and the XML writer would not.
+    if (Object.getPrototypeOf(obj) !== Object.prototype) this.copy();
+  }
+
+  put(key: string, value: unknown): void {
+    if (this.out === undefined) {
+      if (value === this.obj[key]) return;
+      this.copy();
+    }
+    this.out![key] = value;
+  }
+
+  /** A primitive and its `_` partner, each ABSENT when the output has none. */
+  putPair(name: string, value: unknown, extrasKey: string, extras: unknown): void {
+    if (this.out === undefined) {
+      if (sameAsInput(value, this.obj[name]) && sameAsInput(extras, this.obj[extrasKey])) return;
+      this.copy();
+    }
+    if (value !== ABSENT) this.out![name] = value;
+    if (extras !== ABSENT) this.out![extrasKey] = extras;
+  }
+
+  /** A property of the input the output leaves out (comments), or an input whose resourceType is not first. */
+  differs(): void {
+    if (this.out === undefined) this.copy();
+  }
+
+  result(ordered: boolean): JsonObject {
+    if (ordered) return this.out ?? this.obj;
+    if (this.out === undefined) this.copy();
+    return inDefinitionOrder(this.out!, this.slots);
+  }
+
+  /** The output of the keys read so far, as a new object: each of them was read as the input's own value. */
+  private copy(): void {
+    const obj = this.obj;
+    const out: JsonObject = this.resourceType === undefined ? {} : { resourceType: this.resourceType };
+    let index = 0;
+    for (const key in obj) {
+      if (index++ === this.keysRead) break;
+      if (this.resourceType !== undefined && key === 'resourceType') continue;
+      const underscore = key.charCodeAt(0) === 95; /* _ */
+      const name = underscore ? key.slice(1) : key;
+      if (!isPrimitivePair(this.slots.get(name)!)) out[key] = obj[key];
+      else if (!underscore || obj[name] === undefined) {
+        // As reading does: the value, then its partner, when the first of the two is met.
+        const extrasKey = extrasKeyOf(name);
+        if (obj[name] !== undefined) out[name] = obj[name];
+        if (obj[extrasKey] !== undefined) out[extrasKey] = obj[extrasKey];
+      }
+    }
+    this.out = out;
+  }
+}
+
+function sameAsInput(read: unknown, input: unknown): boolean {
+  return read === ABSENT ? input === undefined : read === input;
+}
+
+/**
+ * Reads the properties of one JSON object standing for an element (or the resource) of `context`.
+ * `kind` says which bookkeeping properties the object may carry besides its elements.
+ */
+function readElementObject(obj: JsonObject, context: string, path: string, kind: 'resource' | 'element' | 'primitive'): JsonObject {
   const slots = slotsOf(context);
+  const output = new ObjectOutput(obj, slots, kind === 'resource' ? context : undefined);
   let choices: Map<string, string> | undefined;
   let lastOrder = -1;
   let ordered = true;
+  let previousKey: string | undefined;
   for (const key in obj) {
-    if (kind === 'resource' && key === 'resourceType') continue;
+    const before = previousKey;
+    previousKey = key;
+    if (kind === 'resource' && key === 'resourceType') {
+      // The output starts with resourceType: an input that has it later differs.
+      if (output.keysRead !== 0) output.differs();
+      output.keysRead++;
+      continue;
+    }
     if (key === FHIR_COMMENTS) {
       checkComments(obj[key], `${path}.${key}`);
+      output.differs();
+      output.keysRead++;
       continue;
     }
     const underscore = key.charCodeAt(0) === 95; /* _ */
@@ -101,27 +196,32 @@ function readElementObject(obj: JsonObject, context: string, path: string, kind:
     }
     if (slot.choice !== undefined) choices = checkChoice(choices, slot, path);
     // A primitive's value and its `_` partner are read together, when the first of the two is met.
-    if (slot.isPrimitive && !slot.xmlAttr && !slot.isXhtml) {
-      if (underscore && obj[name] !== undefined) continue;
-      readPrimitivePair(obj, slot, path, out);
+    if (isPrimitivePair(slot)) {
+      if (underscore && obj[name] !== undefined) {
+        // Already in the output, right after its value: the input has it in the same place only when it follows the value.
+        if (before !== name) output.differs();
+        output.keysRead++;
+        continue;
+      }
+      readPrimitivePair(obj, slot, path, output);
     } else {
       const child = obj[key];
       if (slot.isArray) {
-        const items = arrayOf(child, path, key);
-        out[key] = items.map((item, i) => readComplexOrResource(item, slot, `${path}.${key}[${i}]`));
+        output.put(key, readComplexArray(arrayOf(child, path, key), slot, `${path}.${key}`));
       } else if (Array.isArray(child)) {
         throw new FhirFormatError(`${path}.${key}`, `expected a single value (max 1 in STU3), found an array`);
       } else if (slot.isPrimitive) {
-        out[key] = readPrimitiveValue(child, slot, path, key);
+        output.put(key, readPrimitiveValue(child, slot, path, key));
       } else {
-        out[key] = readComplexOrResource(child, slot, `${path}.${key}`);
+        output.put(key, readComplexOrResource(child, slot, `${path}.${key}`));
       }
     }
+    output.keysRead++;
     // Orders of different elements differ, so one step back means the input was out of order.
     if (slot.order < lastOrder) ordered = false;
     lastOrder = slot.order;
   }
-  return ordered ? out : inDefinitionOrder(out, slots);
+  return output.result(ordered);
 }
 
 /** Where in the output a property goes: its element's place, a primitive's `_` partner just after it. */
@@ -147,6 +247,35 @@ function inDefinitionOrder(out: JsonObject, slots: Map<string, Slot>): JsonObjec
   const sorted: JsonObject = {};
   for (const { key } of keys) sorted[key] = out[key];
   return sorted;
+}
+
+/** The items of a repeating complex element as read: the input array itself while every item reads as itself. */
+function readComplexArray(items: unknown[], slot: Slot, path: string): unknown[] {
+  let out = Object.getPrototypeOf(items) === Array.prototype ? undefined : copyOfItems(items, 0);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const value = readComplexOrResource(item, slot, `${path}[${i}]`);
+    if (out === undefined) {
+      if (value === item) continue;
+      out = copyOfItems(items, i);
+    }
+    out[i] = value;
+  }
+  return out ?? items;
+}
+
+/** A new array as long as `items`, holding the first `count` of them (made at its final length: an array grown by push keeps spare room, which a stored resource would keep). */
+function copyOfItems(items: readonly unknown[], count: number): unknown[] {
+  const copy = new Array<unknown>(items.length);
+  for (let i = 0; i < count; i++) copy[i] = items[i];
+  return copy;
+}
+
+/** The input list when the list read has the same items (and the input is a plain array), else the list read. */
+function inputIfSame(input: unknown[] | undefined, read: unknown[]): unknown[] {
+  if (input === undefined || Object.getPrototypeOf(input) !== Array.prototype) return read;
+  for (let i = 0; i < read.length; i++) if (read[i] !== input[i]) return read;
+  return input;
 }
 
 function arrayOf(value: unknown, path: string, key: string): unknown[] {
@@ -202,7 +331,7 @@ function extrasKeyOf(name: string): string {
   return key;
 }
 
-function readPrimitivePair(obj: JsonObject, slot: Slot, path: string, out: JsonObject): void {
+function readPrimitivePair(obj: JsonObject, slot: Slot, path: string, output: ObjectOutput): void {
   const name = slot.name;
   const value = obj[name];
   const extrasKey = extrasKeyOf(name);
@@ -210,10 +339,10 @@ function readPrimitivePair(obj: JsonObject, slot: Slot, path: string, out: JsonO
   if (!slot.isArray) {
     if (Array.isArray(value)) throw new FhirFormatError(`${path}.${name}`, 'expected a single value (max 1 in STU3), found an array');
     if (Array.isArray(extras)) throw new FhirFormatError(`${path}.${extrasKey}`, 'expected a single object (max 1 in STU3), found an array');
-    if (value !== undefined) out[name] = readPrimitiveValue(value, slot, path, name);
+    const valueRead = value === undefined ? ABSENT : readPrimitiveValue(value, slot, path, name);
     const extrasValue = extras === undefined ? null : readPrimitiveExtras(extras, slot, `${path}.${extrasKey}`);
     if (value === undefined && extrasValue === null) throw new FhirFormatError(`${path}.${name}`, 'an element needs a value or an id/extension');
-    if (extrasValue !== null) out[extrasKey] = extrasValue;
+    output.putPair(name, valueRead, extrasKey, extrasValue ?? ABSENT);
     return;
   }
   const values = value === undefined ? undefined : arrayOf(value, path, name);
@@ -222,7 +351,6 @@ function readPrimitivePair(obj: JsonObject, slot: Slot, path: string, out: JsonO
     throw new FhirFormatError(`${path}.${extrasKey}`, `must have as many items as ${name} (${extraList.length} vs ${values.length})`);
   }
   const length = (values ?? extraList ?? []).length;
-  // Made at their final length: an array grown by push keeps spare room, and a stored resource keeps its arrays.
   const outValues = new Array<unknown>(length);
   const outExtras = new Array<unknown>(length);
   let anyValue = false;
@@ -237,6 +365,5 @@ function readPrimitivePair(obj: JsonObject, slot: Slot, path: string, out: JsonO
     anyValue ||= v !== null;
     anyExtras ||= e !== null;
   }
-  if (anyValue) out[name] = outValues;
-  if (anyExtras) out[extrasKey] = outExtras;
+  output.putPair(name, anyValue ? inputIfSame(values, outValues) : ABSENT, extrasKey, anyExtras ? inputIfSame(extraList, outExtras) : ABSENT);
 }
