@@ -248,11 +248,31 @@ function invariantCheck(spec: InvariantSpec, compiler: InvariantCompiler): (node
 /** The name ajv's generated code gives the data validation started from (ajv's names.rootData). */
 const ROOT_DATA = new Name('rootData');
 
+/** `.name` (or `["name"]` for a name that is not an identifier) as generated code. */
+const getProperty = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? _`.${new Name(name)}` : _`[${name}]`);
+
+/**
+ * A cheaper check for when the value has the child `witness` (present: not undefined, null or an
+ * empty array); `check` undefined means nothing is left to check then.
+ */
+interface Shortcut {
+  witness: string;
+  check: Check | undefined;
+}
+
 /**
  * Registers a keyword whose check runs as one inline call in ajv's generated code: no context
  * object is built per call, and a passing value costs one function call returning undefined.
+ * With a shortcut, the generated code tests the witness child first (a load specialised to each
+ * schema) and calls the shortcut's check, if any, instead of the full one.
  */
-function addCheck(ajv: Ajv, keyword: string, type: 'object' | undefined, build: (schema: never) => Check | undefined): void {
+function addCheck(
+  ajv: Ajv,
+  keyword: string,
+  type: 'object' | undefined,
+  build: (schema: never) => Check | undefined,
+  shortcut?: (schema: never, parentSchema: Record<string, unknown>) => Shortcut | undefined,
+): void {
   ajv.addKeyword({
     keyword,
     ...(type ? { type } : {}),
@@ -260,13 +280,25 @@ function addCheck(ajv: Ajv, keyword: string, type: 'object' | undefined, build: 
     code(cxt: KeywordCxt) {
       const check = build(cxt.schema as never);
       if (!check) return;
-      const fn = cxt.gen.scopeValue('keyword', { ref: check });
-      const result = cxt.gen.const('fhirResult', _`${fn}(${cxt.data}, ${ROOT_DATA})`);
+      const { gen, data } = cxt;
+      const fn = gen.scopeValue('keyword', { ref: check });
+      const full = _`${fn}(${data}, ${ROOT_DATA})`;
+      const short = shortcut?.(cxt.schema as never, cxt.parentSchema as Record<string, unknown>);
+      let result;
+      if (short) {
+        const child = _`${data}${getProperty(short.witness)}`;
+        const present = _`${data} !== null && typeof ${data} === "object" && ${child} !== undefined && ${child} !== null && !(Array.isArray(${child}) && ${child}.length === 0)`;
+        const cheap = short.check ? _`${gen.scopeValue('keyword', { ref: short.check })}(${data}, ${ROOT_DATA})` : _`undefined`;
+        result = gen.const('fhirResult', _`${present} ? ${cheap} : ${full}`);
+      } else {
+        result = gen.const('fhirResult', full);
+      }
       cxt.setParams({ result });
       cxt.pass(_`${result} === undefined`);
     },
   });
 }
+
 
 export function addFhirKeywords(ajv: Ajv, ctx: KeywordContext): void {
   // Annotations read by the issue mapper.
@@ -407,7 +439,7 @@ export function addFhirKeywords(ajv: Ajv, ctx: KeywordContext): void {
 
   // One keyword, one call site per schema for everything JSON Schema cannot say about a value:
   // fewer call sites keep ajv's generated functions small enough for V8 to inline them.
-  addCheck(ajv, 'fhir', undefined, (spec: FhirChecks) => {
+  const fhirCheck = (spec: FhirChecks): Check | undefined => {
     const parts = [
       spec.slices && sliceCheck(spec.slices),
       spec.binding && bindingCheck(spec.binding),
@@ -425,7 +457,20 @@ export function addFhirKeywords(ajv: Ajv, ctx: KeywordContext): void {
       }
       return issues;
     };
-  });
+  };
+  // ele-1 (a child other than id) holds whenever a required child other than id is present: the
+  // generated code tests that child and then runs the other checks only, not ele-1's scan of keys.
+  const withoutEle1 = (spec: FhirChecks, parentSchema: Record<string, unknown>): Shortcut | undefined => {
+    const ele1 = spec.invariants?.find((c) => c.key === 'ele-1');
+    if (!ele1 || fastFormFor(ele1) !== FAST_FORMS['ele-1']) return undefined;
+    const required = (parentSchema.required ?? parentSchema.fhirRequired) as string[] | undefined;
+    const witness = required?.find((name) => name !== 'id');
+    if (witness === undefined) return undefined;
+    const invariants = spec.invariants!.filter((c) => c !== ele1);
+    const { invariants: _all, ...others } = spec;
+    return { witness, check: fhirCheck({ ...others, ...(invariants.length ? { invariants } : {}) }) };
+  };
+  addCheck(ajv, 'fhir', undefined, fhirCheck, withoutEle1);
 
   // ele-1 for a primitive written only as `_name`: it needs an extension (its id alone is not content).
   const ele1 = FAST_FORMS['ele-1']!;
