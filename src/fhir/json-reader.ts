@@ -51,12 +51,48 @@ export function parseJson(text: string): Resource {
     const where = position ? ` at line ${position.line}, column ${position.column}` : '';
     throw new FhirFormatError(DOCUMENT_PATH, `malformed JSON${where}: ${message}`, position);
   }
+  propertiesRead = 0;
   const resource = withDepthGuard(() => normaliseResource(value, undefined));
-  const repeated = repeatedProperty(text, resource.resourceType);
-  if (repeated) {
-    throw new FhirFormatError(repeated.path, 'property appears twice in one object (JSON.parse would keep only the last)', positionOf(text, repeated.offset));
+  // The walk meets every object of the parsed value and each of its properties once; JSON.parse keeps one
+  // property per name, so only when the text has more names than that did a name repeat.
+  if (propertiesRead !== propertyNameCount(text)) {
+    const repeated = repeatedProperty(text, resource.resourceType);
+    if (repeated) {
+      throw new FhirFormatError(repeated.path, 'property appears twice in one object (JSON.parse would keep only the last)', positionOf(text, repeated.offset));
+    }
   }
   return resource;
+}
+
+/** Properties the walk has read since parseJson set it to 0. */
+let propertiesRead = 0;
+
+const BACKSLASH = 92;
+const COLON = 58;
+
+/** How many property names valid JSON text holds: the strings that a colon follows. */
+function propertyNameCount(text: string): number {
+  let count = 0;
+  for (let start = text.indexOf('"'); start >= 0; ) {
+    let end = text.indexOf('"', start + 1);
+    while (isEscaped(text, end)) end = text.indexOf('"', end + 1);
+    let next = end + 1;
+    while (isJsonWhiteSpace(text.charCodeAt(next))) next++;
+    if (text.charCodeAt(next) === COLON) count++;
+    start = text.indexOf('"', next);
+  }
+  return count;
+}
+
+/** Whether the quote at `at` is escaped: an odd run of backslashes before it. */
+function isEscaped(text: string, at: number): boolean {
+  let backslashes = 0;
+  while (text.charCodeAt(at - 1 - backslashes) === BACKSLASH) backslashes++;
+  return backslashes % 2 === 1;
+}
+
+function isJsonWhiteSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
 function isObject(value: unknown): value is JsonObject {
@@ -174,6 +210,7 @@ function readElementObject(obj: JsonObject, context: string, path: string, kind:
   let ordered = true;
   let previousKey: string | undefined;
   for (const key in obj) {
+    propertiesRead++;
     const before = previousKey;
     previousKey = key;
     if (kind === 'resource' && key === 'resourceType') {
