@@ -2,12 +2,9 @@
 export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    // Indexed loops rather than Object.values: no array of values is built for every object and array.
+    // Index and for-in loops: no array of keys or values is built for every object and array.
     if (Array.isArray(value)) for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
-    else {
-      const keys = Object.keys(value);
-      for (let i = 0; i < keys.length; i++) deepFreeze((value as { [key: string]: unknown })[keys[i]!]);
-    }
+    else for (const key in value) if (Object.hasOwn(value, key)) deepFreeze((value as { [key: string]: unknown })[key]);
   }
   return value;
 }
