@@ -6,7 +6,7 @@
  * time someone reads it, and then kept: versions that are read cost what they always did.
  */
 import { deepFreeze } from './deep-freeze.js';
-import { flatString } from './flat-string.js';
+import { plainJsonOfFrozen, rememberPlainJson } from './plain-json.js';
 import type { ResourceData, StoredVersion } from './store.js';
 
 export class KeptVersion implements StoredVersion {
@@ -20,6 +20,7 @@ export class KeptVersion implements StoredVersion {
   readonly #json: string;
   #resource: Readonly<ResourceData> | undefined;
 
+  /** `version.resource` must be deeply frozen. */
   constructor(version: StoredVersion) {
     this.id = version.id;
     this.versionId = version.versionId;
@@ -27,12 +28,16 @@ export class KeptVersion implements StoredVersion {
     this.method = version.method;
     this.patient = version.patient;
     this.sequence = version.sequence;
-    this.#json = flatString(JSON.stringify(version.resource));
+    this.#json = plainJsonOfFrozen(version.resource);
     // Private fields stay writable on a frozen object: the resource can still be made on first read.
     Object.freeze(this);
   }
 
   get resource(): Readonly<ResourceData> {
-    return (this.#resource ??= deepFreeze(JSON.parse(this.#json) as ResourceData));
+    if (this.#resource === undefined) {
+      this.#resource = deepFreeze(JSON.parse(this.#json) as ResourceData);
+      rememberPlainJson(this.#resource, this.#json);
+    }
+    return this.#resource;
   }
 }

@@ -8,6 +8,8 @@
 import { serializeResource } from '../fhir/index.js';
 import type { Format } from '../fhir/index.js';
 import type { ResourceData } from './store.js';
+import { isWrittenAsIs } from '../fhir/json-writer.js';
+import { knownPlainJson } from './plain-json.js';
 
 const cache = new WeakMap<object, Partial<Record<Format, string>>>();
 const ROOT_NAMESPACE = /^<([A-Za-z]+) xmlns="http:\/\/hl7\.org\/fhir">/;
@@ -17,7 +19,7 @@ function nestedText(resource: ResourceData, format: Format): string | undefined 
   const entry = cache.get(resource) ?? {};
   let text = entry[format];
   if (text === undefined) {
-    const standalone = serializeResource(resource, format);
+    const standalone = format === 'json' ? jsonText(resource) : serializeResource(resource, format);
     if (format === 'json') text = standalone;
     else {
       const root = ROOT_NAMESPACE.exec(standalone);
@@ -28,6 +30,12 @@ function nestedText(resource: ResourceData, format: Format): string | undefined 
     cache.set(resource, entry);
   }
   return text;
+}
+
+/** The codec's JSON: the text the store already made for this resource when the codec would write it as it is. */
+function jsonText(resource: ResourceData): string {
+  const known = knownPlainJson(resource);
+  return known !== undefined && isWrittenAsIs(resource) ? known : serializeResource(resource, 'json');
 }
 
 function placeholder(i: number): ResourceData {

@@ -47,4 +47,18 @@ describe('versions the store keeps', () => {
     const kept = (await store.current(made.version.id))!;
     expect(serializeForWire(kept.resource, format)).toBe(serializeResource(made.version.resource, format));
   });
+
+  it.each(FORMATS)('serialise as the codec does when the stored resource is not in model order (%s)', async (format) => {
+    const store = new MemoryConsentStore();
+    // meta.extension belongs before versionId, and status before patient: the codec reorders, the plain text would not.
+    const { status, ...rest } = consentFor();
+    const unordered = { ...rest, status, meta: { extension: [{ url: 'https://example.org/x', valueString: 'x' }], ...(rest.meta as object) } };
+    const made = await store.create(unordered, { patient: 'p', duplicateKey: 'k' });
+    if (made.outcome !== 'created') throw new Error(made.outcome);
+    const kept = (await store.current(made.version.id))!;
+    const codec = serializeResource(made.version.resource, format);
+    expect(codec).not.toBe(JSON.stringify(made.version.resource));
+    expect(serializeForWire(made.version.resource, format)).toBe(codec);
+    expect(serializeForWire(kept.resource, format)).toBe(codec);
+  });
 });
