@@ -149,7 +149,7 @@ export function createRequestHandler(options: ReferenceServerOptions = {}): (req
   const log = options.log;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<number | undefined> {
-    const startedAt = performance.now();
+    const startedAt = onExchange ? performance.now() : 0;
     const method = req.method ?? 'GET';
     const { rawPath, rawQuery } = splitTarget(req.url);
     let query: QueryParams | undefined;
@@ -190,25 +190,44 @@ export function createRequestHandler(options: ReferenceServerOptions = {}): (req
     return result.status;
   }
 
+  /** The log line of one answered request (none without a log; a log that throws must not take the server down). */
+  function logAnswer(req: IncomingMessage, started: bigint, status: number | undefined): void {
+    if (!log) return;
+    try {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log(`${req.method} ${splitTarget(req.url).rawPath} ${status ?? 'client-gone'} ${ms.toFixed(1)}ms`);
+    } catch {
+      // Nothing to do: the request was answered.
+    }
+  }
+
+  /** Only a failure to serialise or write lands here: answer with a minimal JSON outcome if we still can. */
+  function answerFailure(req: IncomingMessage, res: ServerResponse, error: unknown): number {
+    log?.(`failed to answer ${req.method} ${splitTarget(req.url).rawPath}: ${error instanceof Error ? error.message : String(error)}`);
+    if (!res.headersSent && !res.destroyed) {
+      const outcome = buildOperationOutcome('INTERNAL', 'The server could not write its response.');
+      const body = JSON.stringify(outcome);
+      res.writeHead(500, { 'Content-Type': contentTypeHeader({ format: 'json', mime: DEFAULT_MIME.json }), 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+    } else if (!res.writableEnded) res.destroy();
+    return 500;
+  }
+
   return (req, res) => {
-    const started = process.hrtime.bigint();
-    handle(req, res)
-      .catch((error: unknown) => {
-        // Only a failure to serialise or write lands here: answer with a minimal JSON outcome if we still can.
-        log?.(`failed to answer ${req.method} ${splitTarget(req.url).rawPath}: ${error instanceof Error ? error.message : String(error)}`);
-        if (!res.headersSent && !res.destroyed) {
-          const outcome = buildOperationOutcome('INTERNAL', 'The server could not write its response.');
-          const body = JSON.stringify(outcome);
-          res.writeHead(500, { 'Content-Type': contentTypeHeader({ format: 'json', mime: DEFAULT_MIME.json }), 'Content-Length': Buffer.byteLength(body) });
-          res.end(body);
-        } else if (!res.writableEnded) res.destroy();
-        return 500;
-      })
-      .then((status) => {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        log?.(`${req.method} ${splitTarget(req.url).rawPath} ${status ?? 'client-gone'} ${ms.toFixed(1)}ms`);
-      })
-      .catch(() => undefined);
+    // One promise reaction per request; the clock is read only for a log line.
+    const started = log ? process.hrtime.bigint() : 0n;
+    void handle(req, res).then(
+      (status) => logAnswer(req, started, status),
+      (error: unknown) => {
+        let status: number;
+        try {
+          status = answerFailure(req, res, error);
+        } catch {
+          return;
+        }
+        logAnswer(req, started, status);
+      },
+    );
   };
 }
 
