@@ -87,7 +87,8 @@ export class MemoryConsentStore implements ConsentStore {
    * by awaits (I/O in any real backend, `latencyMs` here). Without a lock, N concurrent creates would all
    * pass the check before any of them writes, and concurrent If-Match updates would all see the same
    * version and overwrite each other. Locks are per duplicate key and per id, so unrelated patients
-   * never wait for each other.
+   * never wait for each other. A lock key is `id:<id>` or the duplicate key itself (no prefixed copy to
+   * build and hash per create; a duplicate key spelled `id:…` would only make two calls wait in turn).
    */
   protected readonly locks = new KeyedMutex();
   private sequence = 0;
@@ -166,7 +167,7 @@ export class MemoryConsentStore implements ConsentStore {
   }
 
   create(resource: ResourceData, index: ConsentIndex): Promise<CreateResult> {
-    return this.locks.withLocks([`key:${index.duplicateKey}`], async () => {
+    return this.locks.withLocks([index.duplicateKey], async () => {
       const existingId = this.byKey.get(index.duplicateKey);
       await this.io();
       if (existingId !== undefined) return { outcome: 'duplicate', existingId };
@@ -178,7 +179,7 @@ export class MemoryConsentStore implements ConsentStore {
   async update(id: string, resource: ResourceData, index: ConsentIndex, expectedVersionId?: string): Promise<UpdateResult> {
     const before = this.records.get(id);
     // Lock the id and both the old and the new duplicate key, so a concurrent create cannot take either.
-    const keys = [`id:${id}`, `key:${index.duplicateKey}`, ...(before ? [`key:${before.duplicateKey}`] : [])];
+    const keys = [`id:${id}`, index.duplicateKey, ...(before ? [before.duplicateKey] : [])];
     const result = await this.locks.withLocks(keys, async (): Promise<UpdateResult | undefined> => {
       const record = this.records.get(id);
       // Another update changed this Consent's key between our first look and the lock: lock again.
