@@ -143,18 +143,19 @@ class ObjectOutput {
     if (Object.getPrototypeOf(obj) !== Object.prototype) this.copy();
   }
 
-  put(key: string, value: unknown): void {
+  /** `key` read as `value` from the input's `input`. */
+  put(key: string, value: unknown, input: unknown): void {
     if (this.out === undefined) {
-      if (value === this.obj[key]) return;
+      if (value === input) return;
       this.copy();
     }
     this.out![key] = value;
   }
 
-  /** A primitive and its `_` partner, each ABSENT when the output has none. */
-  putPair(name: string, value: unknown, extrasKey: string, extras: unknown): void {
+  /** A primitive and its `_` partner as read (each ABSENT when the output has none) from the input's values. */
+  putPair(name: string, value: unknown, input: unknown, extrasKey: string, extras: unknown, extrasInput: unknown): void {
     if (this.out === undefined) {
-      if (sameAsInput(value, this.obj[name]) && sameAsInput(extras, this.obj[extrasKey])) return;
+      if (sameAsInput(value, input) && sameAsInput(extras, extrasInput)) return;
       this.copy();
     }
     if (value !== ABSENT) this.out![name] = value;
@@ -244,13 +245,13 @@ function readElementObject(obj: JsonObject, context: string, path: string, kind:
     } else {
       const child = obj[key];
       if (slot.isArray) {
-        output.put(key, readComplexArray(arrayOf(child, path, key), slot, `${path}.${key}`));
+        output.put(key, readComplexArray(arrayOf(child, path, key), slot, `${path}.${key}`), child);
       } else if (Array.isArray(child)) {
         throw new FhirFormatError(`${path}.${key}`, `expected a single value (max 1 in STU3), found an array`);
       } else if (slot.isPrimitive) {
-        output.put(key, readPrimitiveValue(child, slot, path, key));
+        output.put(key, readPrimitiveValue(child, slot, path, key), child);
       } else {
-        output.put(key, readComplexOrResource(child, slot, `${path}.${key}`));
+        output.put(key, readComplexOrResource(child, slot, `${path}.${key}`), child);
       }
     }
     output.keysRead++;
@@ -379,7 +380,7 @@ function readPrimitivePair(obj: JsonObject, slot: Slot, path: string, output: Ob
     const valueRead = value === undefined ? ABSENT : readPrimitiveValue(value, slot, path, name);
     const extrasValue = extras === undefined ? null : readPrimitiveExtras(extras, slot, `${path}.${extrasKey}`);
     if (value === undefined && extrasValue === null) throw new FhirFormatError(`${path}.${name}`, 'an element needs a value or an id/extension');
-    output.putPair(name, valueRead, extrasKey, extrasValue ?? ABSENT);
+    output.putPair(name, valueRead, value, extrasKey, extrasValue ?? ABSENT, extras);
     return;
   }
   const values = value === undefined ? undefined : arrayOf(value, path, name);
@@ -402,5 +403,5 @@ function readPrimitivePair(obj: JsonObject, slot: Slot, path: string, output: Ob
     anyValue ||= v !== null;
     anyExtras ||= e !== null;
   }
-  output.putPair(name, anyValue ? inputIfSame(values, outValues) : ABSENT, extrasKey, anyExtras ? inputIfSame(extraList, outExtras) : ABSENT);
+  output.putPair(name, anyValue ? inputIfSame(values, outValues) : ABSENT, value, extrasKey, anyExtras ? inputIfSame(extraList, outExtras) : ABSENT, extras);
 }
