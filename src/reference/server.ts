@@ -32,6 +32,7 @@ import { checkAuditJwt, type JwtRequirement } from './jwt-guard.js';
 import { serverTlsOptions, type ServerTlsFiles } from './tls.js';
 import { applyFaults, asDefaultStore } from './faults/index.js';
 import { serializeForWire } from './wire.js';
+import { writeSoon } from './response-batch.js';
 import type { RoutedInteraction } from './router.js';
 import { MemoryConsentStore } from './store.js';
 import type { ConsentStore } from './store.js';
@@ -185,9 +186,14 @@ export function createRequestHandler(options: ReferenceServerOptions = {}): (req
     const wire = wireForm(result, exchange.media);
     // Recorded before it is sent: a client can never see an answer the recording does not hold.
     onExchange?.({ exchange, interaction: result.interaction, status: result.status, responseHeaders: wire.headers, responseBody: wire.body, durationMs: performance.now() - startedAt });
-    res.writeHead(result.status, wire.headers);
-    res.end(wire.body);
-    return result.status;
+    // Written with the other answers of this event-loop turn (response-batch.ts); a client gone meanwhile gets nothing.
+    const sent = await writeSoon(() => {
+      if (res.destroyed) return false;
+      res.writeHead(result.status, wire.headers);
+      res.end(wire.body);
+      return true;
+    });
+    return sent ? result.status : undefined;
   }
 
   /** The log line of one answered request (none without a log; a log that throws must not take the server down). */
