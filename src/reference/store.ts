@@ -79,8 +79,8 @@ export interface StoreRecord {
 export class MemoryConsentStore implements ConsentStore {
   protected readonly records = new Map<string, StoreRecord>();
   protected readonly byKey = new Map<string, string>();
-  /** Ids of the Consents each patient has had versions under (a list: almost always one). */
-  private readonly byPatient = new Map<string, string[]>();
+  /** Ids of the Consents each patient has had versions under: almost always one, kept as the id itself. */
+  private readonly byPatient = new Map<string, string | string[]>();
   /**
    * Why a mutex although JavaScript is single-threaded: every operation is async, so a check
    * ("no Consent has this key", "current version is 3") and the write that depends on it are separated
@@ -161,8 +161,10 @@ export class MemoryConsentStore implements ConsentStore {
     }
     this.byKey.set(duplicateKey, id);
     const ids = this.byPatient.get(index.patient);
-    if (ids === undefined) this.byPatient.set(index.patient, [id]);
-    else if (!ids.includes(id)) ids.push(id);
+    if (ids === undefined) this.byPatient.set(index.patient, id);
+    else if (typeof ids === 'string') {
+      if (ids !== id) this.byPatient.set(index.patient, [ids, id]);
+    } else if (!ids.includes(id)) ids.push(id);
     return version;
   }
 
@@ -218,7 +220,7 @@ export class MemoryConsentStore implements ConsentStore {
 
   async findCurrent(criteria: { patient?: string; id?: string }): Promise<StoredVersion[]> {
     await this.io();
-    const ids = criteria.id !== undefined ? [criteria.id] : criteria.patient !== undefined ? [...(this.byPatient.get(criteria.patient) ?? [])] : [...this.records.keys()];
+    const ids = criteria.id !== undefined ? [criteria.id] : criteria.patient !== undefined ? this.idsOf(criteria.patient) : [...this.records.keys()];
     const found: StoredVersion[] = [];
     for (const id of ids) {
       const versions = this.records.get(id)?.versions;
@@ -230,10 +232,15 @@ export class MemoryConsentStore implements ConsentStore {
     return found.sort((a, b) => a.sequence - b.sequence);
   }
 
+  private idsOf(patient: string): string[] {
+    const ids = this.byPatient.get(patient);
+    return ids === undefined ? [] : typeof ids === 'string' ? [ids] : [...ids];
+  }
+
   async historyForPatient(patient: string): Promise<StoredVersion[]> {
     await this.io();
     const found: StoredVersion[] = [];
-    for (const id of this.byPatient.get(patient) ?? []) {
+    for (const id of this.idsOf(patient)) {
       for (const v of this.records.get(id)?.versions ?? []) if (v.patient === patient) found.push(v);
     }
     return found.sort((a, b) => b.sequence - a.sequence);
