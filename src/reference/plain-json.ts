@@ -2,19 +2,26 @@
  * JSON.stringify of a deeply frozen resource, made once: the store keeps it as the text of a new version,
  * and the wire sends the same string when the codec would write exactly those characters.
  */
+import { isWrittenAsIs } from '../fhir/json-writer.js';
 import { flatString } from './flat-string.js';
 import type { ResourceData } from './store.js';
 
-const texts = new WeakMap<object, string>();
+interface PlainJson {
+  text: string;
+  /** Whether the codec writes the resource as it is, i.e. its JSON is `text`; found out on first need. */
+  asWritten: boolean | undefined;
+}
+
+const entries = new WeakMap<object, PlainJson>();
 
 /** The resource's JSON.stringify text, remembered for the wire. `resource` must be deeply frozen. */
 export function plainJsonOfFrozen(resource: Readonly<ResourceData>): string {
-  let text = texts.get(resource);
-  if (text === undefined) {
-    text = flatString(JSON.stringify(resource));
-    texts.set(resource, text);
+  let entry = entries.get(resource);
+  if (entry === undefined) {
+    entry = { text: flatString(JSON.stringify(resource)), asWritten: undefined };
+    entries.set(resource, entry);
   }
-  return text;
+  return entry.text;
 }
 
 /**
@@ -22,10 +29,13 @@ export function plainJsonOfFrozen(resource: Readonly<ResourceData>): string {
  * JSON.parse of that text (JSON.stringify of what JSON.parse makes of JSON.stringify output is that output).
  */
 export function rememberPlainJson(resource: Readonly<ResourceData>, text: string): void {
-  texts.set(resource, text);
+  entries.set(resource, { text, asWritten: undefined });
 }
 
-/** The text plainJsonOfFrozen made for (or rememberPlainJson was given with) this very object, if any. */
-export function knownPlainJson(resource: Readonly<ResourceData>): string | undefined {
-  return texts.get(resource);
+/** The codec's JSON of a resource whose plain JSON is known and is what the codec writes; else undefined. */
+export function plainJsonAsWritten(resource: Readonly<ResourceData>): string | undefined {
+  const entry = entries.get(resource);
+  if (entry === undefined) return undefined;
+  entry.asWritten ??= isWrittenAsIs(resource);
+  return entry.asWritten ? entry.text : undefined;
 }

@@ -8,18 +8,22 @@
 import { serializeResource } from '../fhir/index.js';
 import type { Format } from '../fhir/index.js';
 import type { ResourceData } from './store.js';
-import { isWrittenAsIs } from '../fhir/json-writer.js';
-import { knownPlainJson } from './plain-json.js';
+import { plainJsonAsWritten } from './plain-json.js';
 
 const cache = new WeakMap<object, Partial<Record<Format, string>>>();
 const ROOT_NAMESPACE = /^<([A-Za-z]+) xmlns="http:\/\/hl7\.org\/fhir">/;
 
 /** The text of a resource as it appears nested in a Bundle (XML drops the root namespace declaration). */
 function nestedText(resource: ResourceData, format: Format): string | undefined {
+  if (format === 'json') {
+    // The text the store made for a new version (or a version read back), when the codec writes the same.
+    const plain = plainJsonAsWritten(resource);
+    if (plain !== undefined) return plain;
+  }
   const entry = cache.get(resource) ?? {};
   let text = entry[format];
   if (text === undefined) {
-    const standalone = format === 'json' ? jsonText(resource) : serializeResource(resource, format);
+    const standalone = serializeResource(resource, format);
     if (format === 'json') text = standalone;
     else {
       const root = ROOT_NAMESPACE.exec(standalone);
@@ -30,12 +34,6 @@ function nestedText(resource: ResourceData, format: Format): string | undefined 
     cache.set(resource, entry);
   }
   return text;
-}
-
-/** The codec's JSON: the text the store already made for this resource when the codec would write it as it is. */
-function jsonText(resource: ResourceData): string {
-  const known = knownPlainJson(resource);
-  return known !== undefined && isWrittenAsIs(resource) ? known : serializeResource(resource, 'json');
 }
 
 function placeholder(i: number): ResourceData {
