@@ -80,29 +80,42 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
   });
 }
 
-/**
- * One body read as an object rather than a nest of closures: its listeners are bound methods, made
- * once per request without the per-closure naming work a transpiler may add to every arrow function.
- */
+/** The body reader of a request, for listeners shared by every request (no functions made per request). */
+const READER = Symbol('body reader');
+type Reading = IncomingMessage & { [READER]?: BodyReader };
+
+function onData(this: Reading, chunk: Buffer): void {
+  this[READER]?.data(chunk);
+}
+function onEnd(this: Reading): void {
+  this[READER]?.end();
+}
+function onError(this: Reading, error: Error): void {
+  this[READER]?.error(error);
+}
+function onAborted(this: Reading): void {
+  this[READER]?.aborted();
+}
+function onTimeout(reader: BodyReader): void {
+  reader.timedOut();
+}
+
+/** One body read as an object; its listeners are the shared functions above, its timer gets it as an argument. */
 class BodyReader {
   private readonly chunks: Buffer[] = [];
   private received = 0;
   private settled = false;
   private readonly hardCap: number;
   private readonly timer: NodeJS.Timeout;
-  private readonly onData = this.data.bind(this);
-  private readonly onEnd = this.end.bind(this);
-  private readonly onError = this.error.bind(this);
-  private readonly onAborted = this.aborted.bind(this);
 
   constructor(
-    private readonly req: IncomingMessage,
+    private readonly req: Reading,
     private readonly limits: BodyLimits,
     private readonly resolve: (body: Buffer) => void,
     private readonly reject: (error: Error) => void,
   ) {
     this.hardCap = Math.max(limits.maxBytes * 4, limits.maxBytes + 4 * 1024 * 1024);
-    this.timer = setTimeout(this.timedOut.bind(this), limits.timeoutMs);
+    this.timer = setTimeout(onTimeout, limits.timeoutMs, this);
   }
 
   start(): void {
@@ -111,10 +124,12 @@ class BodyReader {
       this.finish(this.tooLarge(true));
       return;
     }
-    this.req.on('data', this.onData);
-    this.req.on('end', this.onEnd);
-    this.req.on('error', this.onError);
-    this.req.on('aborted', this.onAborted);
+    const req = this.req;
+    req[READER] = this;
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
   }
 
   private tooLarge(closeConnection: boolean): ApiError {
@@ -128,10 +143,11 @@ class BodyReader {
     this.settled = true;
     clearTimeout(this.timer);
     const req = this.req;
-    req.off('data', this.onData);
-    req.off('end', this.onEnd);
-    req.off('error', this.onError);
-    req.off('aborted', this.onAborted);
+    req[READER] = undefined;
+    req.off('data', onData);
+    req.off('end', onEnd);
+    req.off('error', onError);
+    req.off('aborted', onAborted);
     if (error) {
       // Keep consuming so that a socket we leave open is not wedged by an unread body.
       if (!req.complete) req.resume();
@@ -139,26 +155,26 @@ class BodyReader {
     } else this.resolve(body!);
   }
 
-  private data(chunk: Buffer): void {
+  data(chunk: Buffer): void {
     this.received += chunk.length;
     if (this.received <= this.limits.maxBytes) this.chunks.push(chunk);
     else if (this.received > this.hardCap) this.finish(this.tooLarge(true));
   }
 
-  private end(): void {
+  end(): void {
     if (this.received > this.limits.maxBytes) this.finish(this.tooLarge(false));
     else this.finish(undefined, this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.received));
   }
 
-  private error(error: Error): void {
+  error(error: Error): void {
     this.finish(new ClientGoneError(error.message));
   }
 
-  private aborted(): void {
+  aborted(): void {
     this.finish(new ClientGoneError('the client aborted the request'));
   }
 
-  private timedOut(): void {
+  timedOut(): void {
     this.finish(new ApiError('BODY_TIMEOUT', `The request body did not arrive within ${this.limits.timeoutMs} ms.`, { headers: { Connection: 'close' } }));
   }
 }
