@@ -96,6 +96,12 @@ function onError(this: Reading, error: Error): void {
 function onAborted(this: Reading): void {
   this[READER]?.aborted();
 }
+const LISTENERS: ReadonlyArray<readonly [string, typeof onData | typeof onEnd | typeof onError | typeof onAborted]> = [
+  ['data', onData],
+  ['end', onEnd],
+  ['error', onError],
+  ['aborted', onAborted],
+];
 function onTimeout(reader: BodyReader): void {
   reader.timedOut();
 }
@@ -126,10 +132,7 @@ class BodyReader {
     }
     const req = this.req;
     req[READER] = this;
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('aborted', onAborted);
+    for (const [event, listener] of LISTENERS) req.on(event, listener);
   }
 
   private tooLarge(closeConnection: boolean): ApiError {
@@ -144,10 +147,7 @@ class BodyReader {
     clearTimeout(this.timer);
     const req = this.req;
     req[READER] = undefined;
-    req.off('data', onData);
-    req.off('end', onEnd);
-    req.off('error', onError);
-    req.off('aborted', onAborted);
+    for (const [event, listener] of LISTENERS) req.off(event, listener);
     if (error) {
       // Keep consuming so that a socket we leave open is not wedged by an unread body.
       if (!req.complete) req.resume();
