@@ -6,7 +6,7 @@
  * time someone reads it, and then kept: versions that are read cost what they always did.
  */
 import { deepFreeze } from './deep-freeze.js';
-import { plainJsonOfFrozen, rememberPlainJson } from './plain-json.js';
+import { rememberPlainJson } from './plain-json.js';
 import type { ResourceData, StoredVersion } from './store.js';
 
 export class KeptVersion implements StoredVersion {
@@ -20,15 +20,15 @@ export class KeptVersion implements StoredVersion {
   readonly #json: string;
   #resource: Readonly<ResourceData> | undefined;
 
-  /** `version.resource` must be deeply frozen. */
-  constructor(version: StoredVersion) {
+  /** `json` is JSON.stringify of `version.resource` (plain-json.ts). */
+  constructor(version: StoredVersion, json: string) {
     this.id = version.id;
     this.versionId = version.versionId;
     this.lastUpdated = version.lastUpdated;
     this.method = version.method;
     this.patient = version.patient;
     this.sequence = version.sequence;
-    this.#json = plainJsonOfFrozen(version.resource);
+    this.#json = json;
     // Private fields stay writable on a frozen object: the resource can still be made on first read.
     Object.freeze(this);
   }

@@ -1,6 +1,6 @@
 /**
- * JSON.stringify of a deeply frozen resource, made once: the store keeps it as the text of a new version,
- * and the wire sends the same string when the codec would write exactly those characters.
+ * JSON.stringify of a new version's resource, made once: the store keeps it as the version's text, and
+ * the wire sends the same string when the codec would write exactly those characters.
  */
 import { isWrittenAsIs } from '../fhir/json-writer.js';
 import { flatString } from './flat-string.js';
@@ -14,19 +14,15 @@ interface PlainJson {
 
 const entries = new WeakMap<object, PlainJson>();
 
-/** The resource's JSON.stringify text, remembered for the wire. `resource` must be deeply frozen. */
-export function plainJsonOfFrozen(resource: Readonly<ResourceData>): string {
-  let entry = entries.get(resource);
-  if (entry === undefined) {
-    entry = { text: flatString(JSON.stringify(resource)), asWritten: undefined };
-    entries.set(resource, entry);
-  }
-  return entry.text;
+/** JSON.stringify of a resource as one flat string (to be kept). Made before freezing: V8 writes frozen arrays the slow way. */
+export function plainJson(resource: Readonly<ResourceData>): string {
+  return flatString(JSON.stringify(resource));
 }
 
 /**
- * Remembers `text` as the JSON.stringify text of `resource`, a deeply frozen resource just made by
- * JSON.parse of that text (JSON.stringify of what JSON.parse makes of JSON.stringify output is that output).
+ * Remembers `text` as the JSON.stringify text of `resource`, which is deeply frozen (so the text stays
+ * true): the resource plainJson was given, or one JSON.parse made of that text (JSON.stringify of what
+ * JSON.parse makes of JSON.stringify output is that output).
  */
 export function rememberPlainJson(resource: Readonly<ResourceData>, text: string): void {
   entries.set(resource, { text, asWritten: undefined });

@@ -8,6 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { deepFreeze } from './deep-freeze.js';
 import { flatString } from './flat-string.js';
 import { KeptVersion } from './kept-version.js';
+import { plainJson, rememberPlainJson } from './plain-json.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
 /** A FHIR resource as plain data (JSON shape). */
@@ -140,18 +141,13 @@ export class MemoryConsentStore implements ConsentStore {
     const record = this.records.get(id);
     const lastUpdated = this.lastUpdatedFor(record?.versions.at(-1));
     const versionId = String(versionNumber);
-    const version: StoredVersion = deepFreeze({
-      id,
-      versionId,
-      lastUpdated,
-      method,
-      patient: index.patient,
-      sequence: ++this.sequence,
-      // The store takes ownership of `resource` (callers hand over freshly parsed data): no copy, frozen in place.
-      resource: this.stamp(resource, id, versionId, lastUpdated),
-    });
+    // The store takes ownership of `resource` (callers hand over freshly parsed data): no copy, frozen in place.
+    const stamped = this.stamp(resource, id, versionId, lastUpdated);
+    const json = plainJson(stamped);
+    const version: StoredVersion = deepFreeze({ id, versionId, lastUpdated, method, patient: index.patient, sequence: ++this.sequence, resource: stamped });
+    rememberPlainJson(version.resource, json);
     // The caller gets the version with the resource it handed over; the store keeps it as text.
-    const kept = new KeptVersion(version);
+    const kept = new KeptVersion(version, json);
     const duplicateKey = flatString(index.duplicateKey);
     if (record === undefined) this.records.set(id, { versions: [kept], duplicateKey });
     else {
