@@ -7,7 +7,33 @@ export class KeyedMutex {
   private readonly waiting = new Map<string, Array<() => void>>();
 
   /** Runs `task` once every earlier task on any of `keys` has finished. Keys are locked in sorted order to avoid deadlock. */
-  async withLocks<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
+  withLocks<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
+    const only = keys.length === 1 ? keys[0]! : undefined;
+    // The usual case, one free key: held around the task without an async frame of its own.
+    if (only !== undefined && !this.waiting.has(only)) {
+      this.waiting.set(only, []);
+      let running: Promise<T>;
+      try {
+        running = task();
+      } catch (error) {
+        this.release(only);
+        return Promise.reject(error as Error);
+      }
+      return running.then(
+        (value) => {
+          this.release(only);
+          return value;
+        },
+        (error: unknown) => {
+          this.release(only);
+          throw error;
+        },
+      );
+    }
+    return this.inTurn(keys, task);
+  }
+
+  private async inTurn<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
     const unique = keys.length === 1 ? keys : [...new Set(keys)].sort();
     let held = 0;
     try {

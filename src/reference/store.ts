@@ -11,6 +11,9 @@ import { KeptVersion } from './kept-version.js';
 import { plainJson, rememberPlainJson } from './plain-json.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
+/** What io() gives without simulated latency: nothing to wait for, and no promise made per call. */
+const NO_IO: Promise<void> = Promise.resolve();
+
 /** A FHIR resource as plain data (JSON shape). */
 export type ResourceData = { resourceType: string; [key: string]: unknown };
 
@@ -106,8 +109,8 @@ export class MemoryConsentStore implements ConsentStore {
     this.newId = options.newId ?? randomUUID;
   }
 
-  protected async io(): Promise<void> {
-    if (this.latencyMs > 0) await delay(this.latencyMs);
+  protected io(): Promise<void> {
+    return this.latencyMs > 0 ? delay(this.latencyMs) : NO_IO;
   }
 
   private stamp(resource: ResourceData, id: string, versionId: string, lastUpdated: string): ResourceData {
