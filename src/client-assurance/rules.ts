@@ -9,7 +9,8 @@ import { ApiError } from '../reference/outcome.js';
 import { checkPatientParam } from '../reference/params.js';
 import { negotiateResponse, requestBodyFormat } from '../fhir/mime.js';
 import { AUDIT_JWT } from '../spine/audit-jwt-data.js';
-import { scopeFor, type SpineInteraction } from '../spine/interactions.js';
+import { missingAuditClaims, scopeClaims } from '../spine/audit-claims.js';
+import type { SpineInteraction } from '../spine/interactions.js';
 import type { RecordedExchange } from './session.js';
 import { SessionView } from './session-view.js';
 
@@ -168,7 +169,7 @@ export const CLIENT_CHECKS: Readonly<Record<string, ClientCheck>> = {
   },
 
   'client-jwt-claims': perClaims((claims, x) => {
-    const missing = AUDIT_JWT.requiredClaims.filter((claim) => claims[claim] === undefined || claims[claim] === null || claims[claim] === '');
+    const missing = missingAuditClaims(claims);
     if (missing.length) return `${name(x)}: the audit JWT lacks ${missing.join(', ')}`;
     const { exp, iat } = claims;
     if (typeof exp !== 'number' || typeof iat !== 'number') return `${name(x)}: exp and iat must be numbers of seconds`;
@@ -180,11 +181,8 @@ export const CLIENT_CHECKS: Readonly<Record<string, ClientCheck>> = {
   }, 'the mandatory claims, unexpired, at most 5 minutes'),
 
   'client-jwt-scope': perClaims((claims, x) => {
-    const wanted = scopeFor(x.interaction);
-    const present = AUDIT_JWT.scopeClaims.filter((claim) => claims[claim] !== undefined);
-    const grants = (claim: string) => typeof claims[claim] === 'string' && (claims[claim] as string).split(' ').includes(wanted);
+    const { wanted, present, notGranting: wrong } = scopeClaims(claims, x.interaction);
     if (present.length === 0) return `${name(x)}: the audit JWT has no ${AUDIT_JWT.scopeClaims.join(' or ')} (${x.interaction} needs ${wanted})`;
-    const wrong = present.filter((claim) => !grants(claim));
     return wrong.length ? `${name(x)}: ${wrong.map((c) => `${c} "${String(claims[c])}"`).join(', ')} does not grant ${wanted}, which a ${x.interaction} needs` : undefined;
   }, 'the scope grants the interaction'),
 

@@ -10,6 +10,7 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { AnsweredExchange } from '../reference/exchange.js';
+import { tokenFromHeader } from '../spine/audit-claims.js';
 import { interactionOf, type SpineInteraction } from '../spine/interactions.js';
 import { REDACTED } from '../transport/evidence.js';
 import { ALWAYS_SECRET } from '../transport/redact.js';
@@ -62,7 +63,7 @@ function body(text: string | undefined, limit: number): RecordedBody | undefined
 function recordJwt(headers: Record<string, string>): RecordedJwt | undefined {
   const carriedIn = JWT_HEADERS.find((name) => headers[name] !== undefined && headers[name]!.trim() !== '');
   if (!carriedIn) return undefined;
-  const token = headers[carriedIn]!.trim().replace(/^Bearer\s+/i, '');
+  const token = tokenFromHeader(headers[carriedIn]!);
   const fingerprint = createHash('sha256').update(token).digest('hex').slice(0, 16);
   try {
     return { carriedIn, fingerprint, header: decodeProtectedHeader(token) as Record<string, unknown>, claims: decodeJwt(token) as Record<string, unknown> };

@@ -9,7 +9,8 @@ import type { IncomingMessage } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { AUDIT_JWT } from '../spine/audit-jwt-data.js';
-import { scopeFor, type SpineInteraction } from '../spine/interactions.js';
+import { missingAuditClaims, scopeClaims, tokenFromHeader } from '../spine/audit-claims.js';
+import type { SpineInteraction } from '../spine/interactions.js';
 import { ApiError } from './outcome.js';
 
 export interface JwtRequirement {
@@ -34,7 +35,7 @@ function tokenOf(req: IncomingMessage): string {
   if (raw === undefined || raw.trim() === '') {
     throw invalidToken('JWT_MISSING', 'No audit JWT: send it as Authorization: Bearer <token> (or in Ssp-Authorization).');
   }
-  return raw.trim().replace(/^Bearer\s+/i, '');
+  return tokenFromHeader(raw);
 }
 
 function decode(token: string): JWTPayload {
@@ -49,7 +50,7 @@ function decode(token: string): JWTPayload {
 }
 
 function checkClaims(claims: JWTPayload, nowSeconds: number): void {
-  const missing = AUDIT_JWT.requiredClaims.filter((name) => claims[name] === undefined || claims[name] === null || claims[name] === '');
+  const missing = missingAuditClaims(claims);
   if (missing.length > 0) throw new ApiError('JWT_CLAIMS_INVALID', `The audit JWT lacks the mandatory claim(s) ${missing.join(', ')}.`);
   if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') throw new ApiError('JWT_CLAIMS_INVALID', 'exp and iat must be numbers (seconds since the epoch).');
   if (claims.exp - claims.iat > AUDIT_JWT.lifetimeSeconds + AUDIT_JWT.lifetimeToleranceSeconds) {
@@ -68,10 +69,8 @@ function checkAudience(claims: JWTPayload, audience: string): void {
 
 /** At least one scope claim; each one present must grant the interaction's scope (a space-separated list may hold more). */
 function checkScope(claims: JWTPayload, interaction: SpineInteraction): void {
-  const wanted = scopeFor(interaction);
-  const present = AUDIT_JWT.scopeClaims.filter((name) => claims[name] !== undefined);
-  const granted = (name: string) => typeof claims[name] === 'string' && (claims[name] as string).split(' ').includes(wanted);
-  if (present.length === 0 || !present.every(granted)) {
+  const { wanted, present, notGranting } = scopeClaims(claims, interaction);
+  if (present.length === 0 || notGranting.length > 0) {
     throw new ApiError('JWT_WRONG_SCOPE', `This ${interaction} needs the scope ${wanted} in ${AUDIT_JWT.scopeClaims.join(' / ')}.`);
   }
 }

@@ -7,13 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { isValidNhsNumber } from '../../fhir/nhs-number.js';
 import { DEFAULT_MIME } from '../../fhir/mime.js';
 import { dateTimeComplete, partyXorProxy, statusActiveOrInactive, type ConsentRule } from '../consent-rules.js';
-import type { Interaction } from '../exchange.js';
+import type { Exchange, FhirResult, Interaction } from '../exchange.js';
 import { SEARCH_PARAMETERS } from '../handlers/search.js';
 import { ApiError } from '../outcome.js';
 import { PDS_PATIENT_PREFIX } from '../params.js';
 import { searchsetBundle, selfUrl } from '../representation.js';
 import { negotiate } from '../negotiation.js';
-import type { ConsentStore, ResourceData } from '../store.js';
+import type { ConsentStore, ResourceData, StoredVersion } from '../store.js';
 import { OverwritingStore, StaleTimestampStore, UnlockedCreateStore } from './faulty-stores.js';
 import {
   addFilter,
@@ -62,6 +62,12 @@ function partyXorProxyOnly(key: string): ConsentRule {
     const violation = partyXorProxy(consent);
     return violation?.key === key ? violation : undefined;
   };
+}
+
+/** A 200 searchset of `versions`, as the search handler answers. */
+function searchsetResult(exchange: Exchange, versions: readonly StoredVersion[]): FhirResult {
+  const self = selfUrl(exchange.baseUrl, exchange.rawPath, exchange.rawQuery);
+  return { status: 200, resource: searchsetBundle(versions, exchange.baseUrl, self), headers: {}, interaction: 'search-type' };
 }
 
 function search(parts: ServerParts, edit: Parameters<typeof onResults>[1]): ServerParts {
@@ -117,9 +123,7 @@ export const FAULT_BEHAVIOURS: Readonly<Record<string, Fault>> = {
   'search-without-patient-lists-all': (parts) =>
     wrapHandler(parts, 'search-type', (inner) => async (exchange, context) => {
       if (queryValue(exchange, '_id') !== undefined || queryValue(exchange, 'patient') !== undefined) return inner(exchange, context);
-      const everything = await context.store.findCurrent({});
-      const self = selfUrl(exchange.baseUrl, exchange.rawPath, exchange.rawQuery);
-      return { status: 200, resource: searchsetBundle(everything, exchange.baseUrl, self), headers: {}, interaction: 'search-type' };
+      return searchsetResult(exchange, await context.store.findCurrent({}));
     }),
   'search-accepts-bare-nhs-number': (parts) =>
     wrapHandler(parts, 'search-type', (inner) => (exchange, context) => {
@@ -131,8 +135,7 @@ export const FAULT_BEHAVIOURS: Readonly<Record<string, Fault>> = {
       const patient = queryValue(exchange, 'patient');
       const nhsNumber = patient?.startsWith(PDS_PATIENT_PREFIX) ? patient.slice(PDS_PATIENT_PREFIX.length) : undefined;
       if (nhsNumber && /^\d{10}$/.test(nhsNumber) && !isValidNhsNumber(nhsNumber)) {
-        const self = selfUrl(exchange.baseUrl, exchange.rawPath, exchange.rawQuery);
-        return { status: 200, resource: searchsetBundle([], exchange.baseUrl, self), headers: {}, interaction: 'search-type' };
+        return searchsetResult(exchange, []);
       }
       return inner(exchange, context);
     }),
