@@ -8,9 +8,10 @@ import { _, Name, type Ajv } from 'ajv';
 import type { ErrorObject, KeywordCxt } from 'ajv';
 
 import { isResourceType, model } from '../fhir/model/index.js';
-import { FAST_FORMS, fastFormFor, guardFor, resultHolds, type InvariantCompiler } from './invariants.js';
+import { FAST_FORMS, fastFormFor, guardFor, resultHolds, type CompiledInvariant, type InvariantCompiler } from './invariants.js';
 import type { BindingSpec, ChoiceGroup, FhirChecks, InvariantSpec, SliceSpec } from './schema-builder.js';
 import type { Terminology, ValueSetContent } from './terminology.js';
+import type { Factories, RuntimeValues } from './runtime-values.js';
 import type { Severity } from './types.js';
 
 type Node = Record<string, unknown>;
@@ -234,9 +235,12 @@ function invariantCheck(spec: InvariantSpec, compiler: InvariantCompiler): (node
   const fast = fastFormFor(spec);
   if (fast) return (node, root) => (fast.holds(node, root) ? undefined : { ...failed });
   const guard = guardFor(spec);
-  const evaluate = compiler.compile(spec.base, spec.expression);
+  // Compiled when first needed: most are never evaluated in a run (their guard holds), and
+  // compiling all of them took ~80 ms of every validator's start.
+  let evaluate: CompiledInvariant | undefined;
   return (node, root) => {
     if (guard && !guard.mayFail(node)) return undefined;
+    evaluate ??= compiler.compile(spec.base, spec.expression);
     try {
       return resultHolds(evaluate(node, root)) ? undefined : { ...failed };
     } catch (e) {
@@ -263,32 +267,30 @@ interface Shortcut {
 /**
  * Registers a keyword whose check runs as one inline call in ajv's generated code: no context
  * object is built per call, and a passing value costs one function call returning undefined.
- * With a shortcut, the generated code tests the witness child first (a load specialised to each
- * schema) and calls the shortcut's check, if any, instead of the full one.
+ * The check is made by the factory of the same name from the keyword's schema value, through
+ * `runtime` so that the generated code can be cached. With `shortcut`, the generated code tests
+ * the witness child first (a load specialised to each schema) and calls the shortcut's check, if
+ * any, instead of the full one.
  */
-function addCheck(
-  ajv: Ajv,
-  keyword: string,
-  type: 'object' | undefined,
-  build: (schema: never) => Check | undefined,
-  shortcut?: (schema: never, parentSchema: Record<string, unknown>) => Shortcut | undefined,
-): void {
+function addCheck(ajv: Ajv, runtime: RuntimeValues, keyword: string, type: 'object' | undefined, shortcut = false): void {
   ajv.addKeyword({
     keyword,
     ...(type ? { type } : {}),
     error: { message: 'FHIR rule not met', params: ({ params }) => _`{result: ${params.result!}}` },
     code(cxt: KeywordCxt) {
-      const check = build(cxt.schema as never);
+      const check = runtime.make<Check>(keyword, cxt.schema);
       if (!check) return;
       const { gen, data } = cxt;
-      const fn = gen.scopeValue('keyword', { ref: check });
+      const fn = gen.scopeValue('keyword', { ref: check.value, code: check.code });
       const full = _`${fn}(${data}, ${ROOT_DATA})`;
-      const short = shortcut?.(cxt.schema as never, cxt.parentSchema as Record<string, unknown>);
+      const parent = cxt.parentSchema as Record<string, unknown>;
+      const short = shortcut ? runtime.make<Shortcut>(SHORTCUT, { schema: cxt.schema, required: parent.required ?? parent.fhirRequired }) : undefined;
       let result;
       if (short) {
-        const child = _`${data}${getProperty(short.witness)}`;
+        const { witness, check: cheapCheck } = short.value;
+        const child = _`${data}${getProperty(witness)}`;
         const present = _`${data} !== null && typeof ${data} === "object" && ${child} !== undefined && ${child} !== null && !(Array.isArray(${child}) && ${child}.length === 0)`;
-        const cheap = short.check ? _`${gen.scopeValue('keyword', { ref: short.check })}(${data}, ${ROOT_DATA})` : _`undefined`;
+        const cheap = cheapCheck ? _`${gen.scopeValue('keyword', { ref: cheapCheck, code: _`${short.code}.check` })}(${data}, ${ROOT_DATA})` : _`undefined`;
         result = gen.const('fhirResult', _`${present} ? ${cheap} : ${full}`);
       } else {
         result = gen.const('fhirResult', full);
@@ -299,11 +301,24 @@ function addCheck(
   });
 }
 
+/** The factory of the `fhir` keyword's shortcut (see withoutEle1). */
+const SHORTCUT = 'fhir-shortcut';
 
-export function addFhirKeywords(ajv: Ajv, ctx: KeywordContext): void {
+export function addFhirKeywords(ajv: Ajv, runtime: RuntimeValues): void {
   // Annotations read by the issue mapper.
   ajv.addVocabulary(['fhirContext', 'fhirElement', 'fhirType', 'fhirRule']);
+  addCheck(ajv, runtime, 'fhir', undefined, true);
+  addCheck(ajv, runtime, 'fhirPrimitiveHasValue', 'object');
+  addCheck(ajv, runtime, 'fhirResource', 'object');
+  addCheck(ajv, runtime, 'fhirUnslicedExtension', 'object');
+}
 
+/**
+ * The checks of the keywords added by addFhirKeywords, by keyword name (runtime-values.ts): each
+ * builds a keyword's check from its schema value, bound to the validator's terminology, invariants
+ * and nested validation.
+ */
+export function fhirCheckFactories(ctx: KeywordContext): Factories {
   const bindingCheck = (spec: BindingSpec): Check | undefined => {
     const content = ctx.terminology.resolve(spec.valueSet);
     return content ? bindingChecker(spec, content, ctx.terminology) : undefined;
@@ -460,35 +475,40 @@ export function addFhirKeywords(ajv: Ajv, ctx: KeywordContext): void {
   };
   // ele-1 (a child other than id) holds whenever a required child other than id is present: the
   // generated code tests that child and then runs the other checks only, not ele-1's scan of keys.
-  const withoutEle1 = (spec: FhirChecks, parentSchema: Record<string, unknown>): Shortcut | undefined => {
+  const withoutEle1 = ({ schema: spec, required }: { schema: FhirChecks; required?: string[] }): Shortcut | undefined => {
     const ele1 = spec.invariants?.find((c) => c.key === 'ele-1');
     if (!ele1 || fastFormFor(ele1) !== FAST_FORMS['ele-1']) return undefined;
-    const required = (parentSchema.required ?? parentSchema.fhirRequired) as string[] | undefined;
     const witness = required?.find((name) => name !== 'id');
     if (witness === undefined) return undefined;
     const invariants = spec.invariants!.filter((c) => c !== ele1);
     const { invariants: _all, ...others } = spec;
     return { witness, check: fhirCheck({ ...others, ...(invariants.length ? { invariants } : {}) }) };
   };
-  addCheck(ajv, 'fhir', undefined, fhirCheck, withoutEle1);
-
   // ele-1 for a primitive written only as `_name`: it needs an extension (its id alone is not content).
   const ele1 = FAST_FORMS['ele-1']!;
-  addCheck(ajv, 'fhirPrimitiveHasValue', 'object', (name: string) => (data) => {
+  const primitiveHasValue = (name: string): Check => (data) => {
     const node = data as Node;
     const element = node[`_${name}`];
     if (node[name] !== undefined || (element !== null && typeof element === 'object' && ele1.holds(element as Node, undefined))) return undefined;
     return [{ path: `.${name}`, severity: 'error', rule: 'invariant:ele-1', message: `All FHIR elements must have a @value or children (ele-1): ${name} has neither a value nor an extension.` }];
-  });
+  };
 
-  addCheck(ajv, 'fhirResource', 'object', () => (data) => {
+  const nestedResource = (): Check => (data) => {
     const nested = ctx.nested(data as Node);
     return nested.length ? { nested } : undefined;
-  });
+  };
 
-  addCheck(ajv, 'fhirUnslicedExtension', 'object', (urls: string[]) => {
+  const unslicedExtension = (urls: string[]): Check => {
     // The message's fixed part is made once per schema, not per extension checked.
     const tail = ` matches no slice of this element (slices: ${urls.join(', ')}); open slicing allows it, so it was checked against base Extension only.`;
     return (data) => [{ path: '', severity: 'information', rule: 'slice', message: `Extension ${quote((data as Node).url)}${tail}` }];
-  });
+  };
+
+  return {
+    fhir: fhirCheck,
+    [SHORTCUT]: withoutEle1,
+    fhirPrimitiveHasValue: primitiveHasValue,
+    fhirResource: nestedResource,
+    fhirUnslicedExtension: unslicedExtension,
+  };
 }

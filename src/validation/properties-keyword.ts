@@ -15,6 +15,7 @@
  */
 import { _, Name, type Ajv } from 'ajv';
 import type { ErrorObject, KeywordCxt } from 'ajv';
+import type { Factories, RuntimeValues } from './runtime-values.js';
 
 type Node = Record<string, unknown>;
 type SchemaObject = Record<string, unknown>;
@@ -79,7 +80,25 @@ function keyScan(schema: SchemaObject, names: string[], required: string[], bits
   };
 }
 
-export function addPropertiesKeyword(ajv: Ajv): void {
+/** What the generated code of one `fhirProperties` schema shares with its key scan: the scan, and the presence bits it fills. */
+interface KeyScanValue {
+  scan: KeyScan;
+  bits: Int32Array;
+}
+
+const KEY_SCAN = 'fhirProperties';
+
+/** The key scan's factory (runtime-values.ts), from the schema holding `fhirProperties`. */
+export const propertiesFactories = (): Factories => ({
+  [KEY_SCAN]: (schema: SchemaObject): KeyScanValue => {
+    const names = Object.keys(schema.fhirProperties as SchemaObject);
+    const required = (schema.fhirRequired as string[] | undefined) ?? [];
+    const bits = new Int32Array(Math.max(1, Math.ceil(names.length / 32)));
+    return { scan: keyScan(schema, names, required, bits), bits };
+  },
+});
+
+export function addPropertiesKeyword(ajv: Ajv, runtime: RuntimeValues): void {
   ajv.addVocabulary(['fhirRequired', 'fhirDependencies']);
   ajv.addKeyword({
     keyword: 'fhirProperties',
@@ -90,11 +109,11 @@ export function addPropertiesKeyword(ajv: Ajv): void {
       const schema = cxt.parentSchema as SchemaObject;
       const properties = cxt.schema as SchemaObject;
       const names = Object.keys(properties);
-      const required = (schema.fhirRequired as string[] | undefined) ?? [];
       const dependencies = Object.keys((schema.fhirDependencies as SchemaObject | undefined) ?? {});
-      const bits = new Int32Array(Math.max(1, Math.ceil(names.length / 32)));
-      const scan = gen.scopeValue('keyword', { ref: keyScan(schema, names, required, bits) });
-      const shared = gen.scopeValue('keyword', { ref: bits });
+      const { value, code } = runtime.make<KeyScanValue>(KEY_SCAN, schema)!;
+      const { bits } = value;
+      const scan = gen.scopeValue('keyword', { ref: value.scan, code: _`${code}.scan` });
+      const shared = gen.scopeValue('keyword', { ref: bits, code: _`${code}.bits` });
       const found = gen.const('fhirKeyErrors', _`${scan}(${data}, ${INSTANCE_PATH} + ${it.errorPath})`);
       // Copied at once: checking a property can run this same function again (a nested resource).
       const words = Array.from(bits, (_unused, w) => gen.const('fhirBits', _`${shared}[${w}]`));

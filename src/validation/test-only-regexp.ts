@@ -35,5 +35,6 @@ export function withoutCaptures(pattern: string): string | undefined {
 }
 
 export const testOnlyRegExp: RegExpEngine = Object.assign((pattern: string, flags: string) => new RegExp(withoutCaptures(pattern) ?? pattern, flags), {
-  code: 'testOnlyRegExp',
+  // How generated code loaded from the cache (compiled-cache.ts) names this engine.
+  code: 'runtime.regExp',
 });

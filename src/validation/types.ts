@@ -32,4 +32,9 @@ export interface Validator {
 export interface ValidatorOptions {
   /** Folder holding StructureDefinitions, CodeSystems and ValueSets as FHIR XML; defaults to the repo's profiles/. */
   profileDir?: string;
+  /**
+   * Where compiled validators are kept between processes (compiled-cache.ts); false compiles in
+   * memory every time. Defaults to node_modules/.cache/ndop-assure/validator/.
+   */
+  cacheDir?: string | false;
 }

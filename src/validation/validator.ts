@@ -2,18 +2,18 @@
  * The validator: compiles base STU3 and every profile in the profile folder once, then
  * validates resources with the compiled functions only.
  */
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isResourceType, model } from '../fhir/model/index.js';
-import { profileTree } from './element-rules.js';
+import { DEFAULT_CACHE_DIR, ENTRY_FORMAT, evaluateModule, readCachedValidator, validatorCacheKey, writeCachedValidator, type StoredValidator } from './compiled-cache.js';
 import { InvariantCompiler } from './invariants.js';
 import { mapErrors } from './issues.js';
-import { addFhirKeywords } from './keywords.js';
-import { addPropertiesKeyword } from './properties-keyword.js';
-import { addSliceRouteKeyword } from './slice-route-keyword.js';
-import { loadProfileStore } from './profile-store.js';
-import { baseRef, SchemaBuilder } from './schema-builder.js';
+import { fhirCheckFactories } from './keywords.js';
+import { loadProfileStore, type ProfileStore } from './profile-store.js';
+import { propertiesFactories } from './properties-keyword.js';
+import { RuntimeValues } from './runtime-values.js';
+import { baseId, SchemaCompiler } from './schema-compiler.js';
 import { Terminology } from './terminology.js';
 import { testOnlyRegExp } from './test-only-regexp.js';
 import type { FhirResource, ValidationIssue, Validator, ValidatorOptions } from './types.js';
@@ -24,14 +24,6 @@ export const DEFAULT_PROFILE_DIR = fileURLToPath(new URL('../../profiles/', impo
 
 const NO_ERRORS: ErrorObject[] = [];
 
-/** ajv's messages, passed on, except its notice that jsPropertySyntax is deprecated (the option is used on purpose). */
-const AJV_LOGGER = {
-  log: (...args: unknown[]): void => console.log(...args),
-  warn: (...args: unknown[]): void => {
-    if (!String(args[0]).includes('option jsPropertySyntax')) console.warn(...args);
-  },
-  error: (...args: unknown[]): void => console.error(...args),
-};
 const RESOURCE_TYPES = new Set(Object.keys(model.types).filter(isResourceType));
 
 /** Resource types compiled when the validator is created, besides those of the profiles. */
@@ -44,36 +36,71 @@ interface CompiledProfile {
 }
 
 export interface ValidatorInternals {
-  /** Number of ajv compilations (one per profile and per base resource type used). */
+  /** Number of ajv compilations in this process (one per profile and per base resource type used; none when loaded from the cache). */
   schemaCompilations(): number;
   /** Number of distinct FHIRPath expressions compiled. */
   invariantCompilations(): number;
+  /** Whether the profiles' compiled code came from the cache on disk. */
+  loadedFromCache(): boolean;
 }
 
-export function createValidator(options: ValidatorOptions = {}): Validator & ValidatorInternals {
-  const store = loadProfileStore(options.profileDir ?? DEFAULT_PROFILE_DIR);
-  const terminology = new Terminology();
-  for (const { file, resource } of store.codeSystems) terminology.addCodeSystem(resource, file);
-  for (const { file, resource } of store.valueSets) terminology.addValueSet(resource, file);
+/** The cache key, or undefined when the folder cannot be read (compiling then reports what is wrong with it). */
+function cacheKeyOf(profileDir: string): string | undefined {
+  try {
+    return validatorCacheKey(profileDir);
+  } catch {
+    return undefined;
+  }
+}
 
+/** Where a validator's compiled code comes from. */
+type Source =
+  | { kind: 'memory' }
+  | { kind: 'cache'; stored: StoredValidator; filename: string }
+  | { kind: 'compile-to-cache'; cacheDir: string; key: string };
+
+export function createValidator(options: ValidatorOptions = {}): Validator & ValidatorInternals {
+  const profileDir = options.profileDir ?? DEFAULT_PROFILE_DIR;
+  const cacheDir = options.cacheDir ?? DEFAULT_CACHE_DIR;
+  const key = cacheDir === false ? undefined : cacheKeyOf(profileDir);
+  if (cacheDir === false || key === undefined) return buildValidator(profileDir, { kind: 'memory' });
+  const stored = readCachedValidator(cacheDir, key);
+  if (stored) {
+    try {
+      return buildValidator(profileDir, { kind: 'cache', stored, filename: join(cacheDir, `${key}.js`) });
+    } catch {
+      // A damaged entry is compiled again and replaced.
+    }
+  }
+  return buildValidator(profileDir, { kind: 'compile-to-cache', cacheDir, key });
+}
+
+function buildValidator(profileDir: string, source: Source): Validator & ValidatorInternals {
+  const terminology = new Terminology();
   const invariants = new InvariantCompiler();
-  // jsPropertySyntax: instancePaths such as `.extension[0].valueCodeableConcept`, which are nearly
-  // FHIRPath already (issues.ts). ajv deprecates the option, so its one warning about it is dropped.
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, unicodeRegExp: false, jsPropertySyntax: true, logger: AJV_LOGGER, code: { regExp: testOnlyRegExp } });
   const baseValidators = new Map<string, ValidateFunction>();
   const profiles = new Map<string, CompiledProfile>();
-  let compilations = 0;
   /** Set when a resource (top-level or nested) was checked by more than one schema in this call. */
   let severalSchemas = false;
 
-  const compile = (schema: object): ValidateFunction => {
-    compilations++;
-    return ajv.compile(schema);
+  const factories = { ...propertiesFactories(), ...fhirCheckFactories({ terminology, invariants, nested: (resource) => errorsOf(resource) }) };
+  let store: ProfileStore | undefined;
+  const profileStore = (): ProfileStore => (store ??= loadProfileStore(profileDir));
+  const fillTerminology = (codeSystems: ProfileStore['codeSystems'], valueSets: ProfileStore['valueSets']): void => {
+    for (const { file, resource } of codeSystems) terminology.addCodeSystem(resource, file);
+    for (const { file, resource } of valueSets) terminology.addValueSet(resource, file);
   };
+  /** ajv with every schema, made only when something has to be compiled in this process. */
+  let compiler: SchemaCompiler | undefined;
+  let compilations = 0;
+  const schemaCompiler = (forModule: boolean): SchemaCompiler => (compiler ??= new SchemaCompiler(profileStore(), terminology, factories, forModule));
+
   const baseValidator = (type: string): ValidateFunction => {
     let fn = baseValidators.get(type);
     if (!fn) {
-      fn = compile(baseRef(type));
+      // A type not compiled ahead (a nested resource's) is compiled here, once.
+      fn = schemaCompiler(false).compileBase(type);
+      compilations++;
       baseValidators.set(type, fn);
     }
     return fn;
@@ -113,28 +140,46 @@ export function createValidator(options: ValidatorOptions = {}): Validator & Val
     return errors ?? NO_ERRORS;
   };
 
-  addPropertiesKeyword(ajv);
-  addSliceRouteKeyword(ajv);
-  addFhirKeywords(ajv, { terminology, invariants, nested: (resource) => errorsOf(resource) });
+  /** Compiles the profiles and the eager base types in this process; with `forModule`, returns them as a module for the cache. */
+  const compileAll = (forModule: boolean): StoredValidator | undefined => {
+    const { codeSystems, valueSets } = profileStore();
+    fillTerminology(codeSystems, valueSets);
+    const c = schemaCompiler(forModule);
+    for (const p of c.profiles) profiles.set(p.url, { url: p.url, resourceType: p.resourceType, validate: c.compileProfile(p) });
+    const baseTypes = [...new Set([...EAGER_BASE_TYPES, ...c.profiles.map((p) => p.resourceType)])];
+    for (const type of baseTypes) baseValidator(type);
+    compilations += c.profiles.length;
+    if (!forModule) return undefined;
+    const { code, runtime, names } = c.moduleCode();
+    return { code, entry: { format: ENTRY_FORMAT, profiles: c.profiles, baseTypes, names, runtime, codeSystems, valueSets } };
+  };
 
-  const extensionIds = new Map<string, string>();
-  const builder = new SchemaBuilder(terminology, (url) => extensionIds.get(url));
-  ajv.addSchema(builder.baseDocument());
+  /** Takes the profiles and base types from a cached module; the terminology is filled from the entry unless already. */
+  const useModule = ({ entry, code }: StoredValidator, filename: string, terminologyFilled: boolean): void => {
+    if (!terminologyFilled) fillTerminology(entry.codeSystems, entry.valueSets);
+    const runtime = new RuntimeValues(factories).loaded(entry.runtime, testOnlyRegExp);
+    const functions = evaluateModule(code, filename, runtime);
+    const fn = (id: string): ValidateFunction => {
+      const f = functions[entry.names[id] ?? ''];
+      if (!f) throw new Error(`${filename}: the cached validator has no function for ${id}`);
+      return f;
+    };
+    profiles.clear();
+    baseValidators.clear();
+    for (const p of entry.profiles) profiles.set(p.url, { url: p.url, resourceType: p.resourceType, validate: fn(p.id) });
+    for (const type of entry.baseTypes) baseValidators.set(type, fn(baseId(type)));
+  };
 
-  const definitions = store.structureDefinitions.map(({ file, resource }) => {
-    const snapshot = (resource.snapshot as Node | undefined)?.element;
-    if (typeof resource.url !== 'string' || !Array.isArray(snapshot)) throw new Error(`${file}: a StructureDefinition needs a url and a snapshot`);
-    return { file, url: resource.url, type: String(resource.type), tree: profileTree(snapshot as Node[], file) };
-  });
-  // Extension profiles first: resource profiles refer to them by url.
-  for (const d of definitions.filter((d) => d.type === 'Extension')) extensionIds.set(d.url, d.url);
-  for (const d of definitions.filter((d) => d.type === 'Extension')) ajv.addSchema(builder.profileDocument(d.url, d.tree, undefined));
-  for (const d of definitions.filter((d) => d.type !== 'Extension')) {
-    if (!isResourceType(d.type)) throw new Error(`${d.file}: profiles of ${d.type} are not supported (only resources and extensions)`);
-    const validate = compile(builder.profileDocument(d.url, d.tree, d.type));
-    profiles.set(d.url, { url: d.url, resourceType: d.type, validate });
+  if (source.kind === 'memory') {
+    compileAll(false);
+  } else if (source.kind === 'cache') {
+    useModule(source.stored, source.filename, false);
+  } else {
+    const stored = compileAll(true)!;
+    writeCachedValidator(source.cacheDir, source.key, stored);
+    // The validator runs the module's code whether it was compiled here or read: a hit and a miss behave alike.
+    useModule(stored, join(source.cacheDir, `${source.key}.js`), true);
   }
-  for (const type of new Set([...EAGER_BASE_TYPES, ...[...profiles.values()].map((p) => p.resourceType)])) baseValidator(type);
 
   return {
     validate(resource: FhirResource, profileUrl?: string): ValidationIssue[] {
@@ -163,6 +208,7 @@ export function createValidator(options: ValidatorOptions = {}): Validator & Val
     profiles: () => [...profiles.keys()],
     schemaCompilations: () => compilations,
     invariantCompilations: () => invariants.compilations,
+    loadedFromCache: () => source.kind === 'cache',
   };
 }
 

@@ -4,11 +4,13 @@
  * snapshot. The snapshot was written by the validator before its issue construction was made
  * lazy, so any change in what a person reads shows up here as a diff.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Resource } from '../../src/fhir/index.js';
-import { PROFILES } from '../../src/validation/index.js';
+import { createValidator, PROFILES, type Validator } from '../../src/validation/index.js';
 import { applyPatch, readResource, repoRoot, throughFormat, validator, type Format, type PatchOp } from './support.js';
 
 interface Input {
@@ -58,12 +60,12 @@ function inputs(): [string, Resource][] {
 const PROFILE_OF: Record<string, string> = { Consent: PROFILES.consent, OperationOutcome: PROFILES.operationOutcome };
 
 /** One line per input and profile: the issues exactly as returned, in their order. */
-function record(): string {
+function record(validator: Validator): string {
   const lines: string[] = [];
   for (const [name, resource] of inputs()) {
     const own = PROFILE_OF[resource.resourceType];
     for (const profile of own ? [undefined, own] : [undefined]) {
-      const issues = validator().validate(resource, profile);
+      const issues = validator.validate(resource, profile);
       lines.push(JSON.stringify({ input: name, profile: profile?.split('/').pop() ?? null, issues }));
     }
   }
@@ -72,6 +74,21 @@ function record(): string {
 
 describe('issue differential', () => {
   it('gives the recorded issues, in the recorded order, on every input', async () => {
-    await expect(record()).toMatchFileSnapshot('issue-differential.snapshot.json');
+    await expect(record(validator())).toMatchFileSnapshot('issue-differential.snapshot.json');
+  });
+
+  // The compiled-validator cache must not change a single issue: compiled in memory, compiled and
+  // written to an empty cache, and loaded from that cache by the next validator.
+  it('gives the same issues compiled in memory, compiled into the cache and loaded from it', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'ndop-validator-cache-'));
+    try {
+      const inMemory = createValidator({ cacheDir: false });
+      const compiled = createValidator({ cacheDir });
+      const loaded = createValidator({ cacheDir });
+      expect([inMemory.loadedFromCache(), compiled.loadedFromCache(), loaded.loadedFromCache()]).toEqual([false, false, true]);
+      for (const v of [inMemory, compiled, loaded]) await expect(record(v)).toMatchFileSnapshot('issue-differential.snapshot.json');
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,104 @@
+/**
+ * Compiled validators kept on disk between processes. Compiling the profiles takes about half a
+ * second (ajv's code generation for NDOP-Consent-1 alone ~0.2 s) in every process that validates,
+ * the assurance run's test worker included; loading the generated code takes a few milliseconds.
+ *
+ * An entry is keyed by a hash of everything the generated code depends on: the profile folder's
+ * files, this folder's sources, the FHIR model and codec (src/fhir), and ajv's version. Any edit
+ * is a miss, which compiles and writes a new entry. An entry holds the generated module
+ * (`<key>.js`) and what it needs besides code (`<key>.json`): the runtime values' data
+ * (runtime-values.ts), the compiled profiles, and the CodeSystems and ValueSets that bindings
+ * check against. A cache that cannot be read or written is simply not used.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runInThisContext } from 'node:vm';
+import type { ValidateFunction } from 'ajv';
+import type { LoadedRuntime, RuntimeValueEntry } from './runtime-values.js';
+import type { ProfileStore } from './profile-store.js';
+import type { ProfileSchema } from './schema-compiler.js';
+
+export const DEFAULT_CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/ndop-assure/validator/', import.meta.url));
+
+/** Bumped when the layout of an entry changes. */
+export const ENTRY_FORMAT = 1;
+const SOURCES = [fileURLToPath(new URL('./', import.meta.url)), fileURLToPath(new URL('../fhir/', import.meta.url))];
+const requireFromHere = createRequire(import.meta.url);
+
+
+export interface CacheEntry {
+  format: number;
+  profiles: ProfileSchema[];
+  /** Base resource types compiled ahead. */
+  baseTypes: string[];
+  /** Export name in the module of each compiled schema id. */
+  names: Record<string, string>;
+  runtime: RuntimeValueEntry[];
+  codeSystems: ProfileStore['codeSystems'];
+  valueSets: ProfileStore['valueSets'];
+}
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...filesUnder(path));
+    else out.push(path);
+  }
+  return out;
+}
+
+/** The key of the validator compiled from `profileDir` by this code; it also covers the folder's location. */
+export function validatorCacheKey(profileDir: string): string {
+  const hash = createHash('sha1');
+  hash.update(`${ENTRY_FORMAT}\0${String((requireFromHere('ajv/package.json') as { version: string }).version)}\0${profileDir}\0`);
+  for (const dir of [profileDir, ...SOURCES]) {
+    for (const file of filesUnder(dir)) hash.update(relative(dir, file)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+export interface StoredValidator {
+  entry: CacheEntry;
+  code: string;
+}
+
+export function readCachedValidator(cacheDir: string, key: string): StoredValidator | undefined {
+  try {
+    const entry = JSON.parse(readFileSync(join(cacheDir, `${key}.json`), 'utf8')) as CacheEntry;
+    if (entry.format !== ENTRY_FORMAT) return undefined;
+    return { entry, code: readFileSync(join(cacheDir, `${key}.js`), 'utf8') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes both files of an entry; the JSON, which readers look for first, last, so a reader never sees half an entry. */
+export function writeCachedValidator(cacheDir: string, key: string, stored: StoredValidator): void {
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    for (const [name, text] of [
+      [`${key}.js`, stored.code],
+      [`${key}.json`, JSON.stringify(stored.entry)],
+    ] as const) {
+      const temporary = join(cacheDir, `${name}.${process.pid}.tmp`);
+      writeFileSync(temporary, text);
+      renameSync(temporary, join(cacheDir, name));
+    }
+  } catch {
+    // A read-only install still works, only without the cache.
+  }
+}
+
+/** Runs the generated module; its validation functions by export name. */
+export function evaluateModule(code: string, filename: string, runtime: LoadedRuntime): Record<string, ValidateFunction> {
+  const module = runInThisContext(`(function (require, runtime, exports) {${code}\nreturn exports;\n})`, { filename }) as (
+    require: NodeJS.Require,
+    runtime: LoadedRuntime,
+    exports: Record<string, ValidateFunction>,
+  ) => Record<string, ValidateFunction>;
+  return module(requireFromHere, runtime, {});
+}
