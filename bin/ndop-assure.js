@@ -1,14 +1,28 @@
 #!/usr/bin/env node
-// Entry point for `npx ndop-assure`: runs the TypeScript command through tsx, so there is no build step.
-import { register } from 'tsx/esm/api';
+// Entry point for `npx ndop-assure`. There is no build step: the command runs from an esbuild bundle of
+// src/cli/main.ts that is rebuilt whenever a file it was built from changes (src/build/command-bundle.js), and
+// from the TypeScript through tsx when no bundle can be had (no esbuild, no writable cache).
 import { fileURLToPath } from 'node:url';
+import { commandBundle } from '../src/build/command-bundle.js';
 
 const args = process.argv.slice(2);
-// Large JavaScript dependencies are loaded before tsx's hooks are registered, so that their hundreds of modules
-// do not each pass through them (about half a second per run). Runs that start no tests skip vitest.
-const startsTests = !args.some((a) => ['--list', '--help', '-h', '--version', '-V'].includes(a));
-const PRELOADED = [...(startsTests ? ['vitest/node'] : []), 'yaml', 'ajv', 'fhirpath', 'undici', 'commander'];
-await Promise.all(PRELOADED.map((name) => import(name)));
-register();
-const { main } = await import(fileURLToPath(new URL('../src/cli/main.ts', import.meta.url)));
+const bundle = await commandBundle(fileURLToPath(new URL('..', import.meta.url)), 'src/cli/main.ts');
+const { main } = bundle ? await fromBundle(bundle.url) : await throughTsx();
 process.exit(await main(args));
+
+async function fromBundle(url) {
+  // Stack traces name the TypeScript sources, as under tsx.
+  process.setSourceMapsEnabled(true);
+  return import(url);
+}
+
+async function throughTsx() {
+  // Large JavaScript dependencies are loaded before tsx's hooks are registered, so that their hundreds of modules
+  // do not each pass through them (about half a second per run). Runs that start no tests skip vitest.
+  const startsTests = !args.some((a) => ['--list', '--help', '-h', '--version', '-V'].includes(a));
+  const PRELOADED = [...(startsTests ? ['vitest/node'] : []), 'yaml', 'ajv', 'fhirpath', 'undici', 'commander'];
+  await Promise.all(PRELOADED.map((name) => import(name)));
+  const { register } = await import('tsx/esm/api');
+  register();
+  return import(fileURLToPath(new URL('../src/cli/main.ts', import.meta.url)));
+}

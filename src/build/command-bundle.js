@@ -1,0 +1,186 @@
+/**
+ * The command as one JavaScript bundle, so that a run does not pass its ~120 TypeScript modules through tsx's
+ * hooks one by one. The bundle is built by esbuild (dependencies stay ordinary imports of node_modules) into a
+ * cache directory, and is keyed by the bytes of every file it was built from: a run reads and hashes those files
+ * (a few milliseconds) and rebuilds when any differs, so an edited source is never run from a stale bundle. Plain
+ * JavaScript, because it runs before anything can compile TypeScript.
+ */
+import { Buffer } from 'node:buffer';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, extname, join, relative, resolve } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const OWN_SOURCE = fileURLToPath(import.meta.url);
+// Files esbuild reads besides the modules themselves (compiler options, the package's module type).
+const CONFIG_FILES = ['tsconfig.json', 'package.json'];
+const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.json': 'json' };
+// Bundles of earlier sources kept beside the current one, for runs that chose one just before a rebuild.
+const KEPT_BUNDLES = 3;
+
+/**
+ * The file URL of an up-to-date bundle of `entry` (relative to `root`), building it when needed; undefined when
+ * esbuild, the cache directory or the build itself is unavailable (the caller then runs the TypeScript as it is).
+ */
+export async function commandBundle(root, entry, cacheDir = join(root, 'node_modules', '.cache', 'ndop-assure', 'command')) {
+  const version = esbuildVersion(root);
+  if (version === undefined) return undefined;
+  const id = createHash('sha256').update(`${root}\0${entry}`).digest('hex').slice(0, 16);
+  const manifest = join(cacheDir, `${id}.json`);
+  const cached = cachedBundle(root, version, cacheDir, id, manifest);
+  if (cached) return { url: pathToFileURL(cached).href, built: false };
+  try {
+    const file = await build(root, entry, version, cacheDir, id, manifest);
+    return { url: pathToFileURL(file).href, built: true };
+  } catch {
+    return undefined;
+  }
+}
+
+function esbuildVersion(root) {
+  try {
+    return JSON.parse(readFileSync(createRequire(join(root, 'package.json')).resolve('esbuild/package.json'), 'utf8')).version;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bundle built from exactly the files on disk now, if there is one. */
+function cachedBundle(root, version, cacheDir, id, manifest) {
+  try {
+    const { inputs } = JSON.parse(readFileSync(manifest, 'utf8'));
+    const contents = new Map(inputs.map((input) => [input, readFileSync(join(root, input))]));
+    const file = bundleFile(cacheDir, id, bundleKey(root, version, readConfig(root), contents));
+    return existsSync(file) ? file : undefined;
+  } catch {
+    // No manifest yet, or an input is gone: build afresh.
+    return undefined;
+  }
+}
+
+function bundleFile(cacheDir, id, key) {
+  return join(cacheDir, `${id}-${key}.mjs`);
+}
+
+function readConfig(root) {
+  return CONFIG_FILES.map((name) => {
+    try {
+      return readFileSync(join(root, name));
+    } catch {
+      return Buffer.alloc(0);
+    }
+  });
+}
+
+/**
+ * Everything the bundle depends on: the tools' versions, where the project is (module paths are compiled in),
+ * how it is built (this file), the configuration, and each input's path and bytes. The names of the files in the
+ * inputs' directories are in too: a file added beside an input can change what an import resolves to.
+ */
+function bundleKey(root, version, config, contents) {
+  const hash = createHash('sha256');
+  hash.update(`esbuild ${version}\0node ${process.versions.node}\0${root}\0`).update(readFileSync(OWN_SOURCE)).update('\0');
+  for (const bytes of config) hash.update(bytes).update('\0');
+  const inputs = [...contents.keys()].sort();
+  for (const input of inputs) hash.update(input).update('\0').update(contents.get(input)).update('\0');
+  for (const dir of [...new Set(inputs.map((input) => dirname(input)))].sort()) {
+    hash.update(dir).update('\0').update(readdirSync(join(root, dir)).sort().join('\0')).update('\0');
+  }
+  return hash.digest('hex').slice(0, 32);
+}
+
+async function build(root, entry, version, cacheDir, id, manifest) {
+  const config = readConfig(root);
+  const esbuild = await import(pathToFileURL(createRequire(join(root, 'package.json')).resolve('esbuild')).href);
+  // The bytes esbuild was given, so the key names what was built even if a file changes meanwhile.
+  const contents = new Map();
+  let result;
+  try {
+    result = await esbuild.build({
+      absWorkingDir: root,
+      entryPoints: [join(root, entry)],
+      // Only gives the source map's paths their base: the bundle is written below under its own name.
+      outfile: join(cacheDir, 'bundle.mjs'),
+      write: false,
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'esm',
+      // As tsx compiles: for this Node, names of functions and classes kept, stack traces mapped to the sources.
+      target: `node${process.versions.node}`,
+      keepNames: true,
+      sourcemap: 'inline',
+      sourcesContent: false,
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [ownUrls(root, contents)],
+    });
+  } finally {
+    await esbuild.stop();
+  }
+  const inputs = Object.keys(result.metafile.inputs).map((input) => relative(root, resolve(root, input)));
+  if (inputs.length !== contents.size || inputs.some((input) => !contents.has(input))) {
+    throw new Error('the bundle has inputs that were not read by the plugin');
+  }
+  const file = bundleFile(cacheDir, id, bundleKey(root, version, config, contents));
+  mkdirSync(cacheDir, { recursive: true });
+  writeAtomically(file, result.outputFiles[0].contents);
+  writeAtomically(manifest, JSON.stringify({ inputs: inputs.sort() }));
+  removeOldBundles(cacheDir, id, file);
+  return file;
+}
+
+/**
+ * Every module of the project gets its own file URL in place of `import.meta.url`: in a bundle it would be the
+ * bundle's, and modules find their data files, the profiles and the project root from it.
+ */
+function ownUrls(root, contents) {
+  return {
+    name: 'ndop-own-import-meta-url',
+    setup(build) {
+      build.onLoad({ filter: /.*/ }, (args) => {
+        const loader = LOADERS[extname(args.path)];
+        if (loader === undefined) throw new Error(`${args.path}: no loader for this kind of file`);
+        const bytes = readFileSync(args.path);
+        contents.set(relative(root, args.path), bytes);
+        if (loader === 'json') return { contents: bytes, loader };
+        const text = bytes.toString('utf8').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href));
+        // import.meta.dirname, .resolve and the like would silently be the bundle's: tsx runs such a module instead.
+        if (/\bimport\.meta\b/.test(text)) throw new Error(`${args.path}: uses import.meta beyond import.meta.url`);
+        return { contents: text, loader };
+      });
+    },
+  };
+}
+
+/** Written under a temporary name and renamed, so a concurrent run sees the whole file or none. */
+function writeAtomically(file, contents) {
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(temporary, contents);
+    renameSync(temporary, file);
+  } catch (e) {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // It was never written.
+    }
+    throw e;
+  }
+}
+
+function removeOldBundles(cacheDir, id, current) {
+  try {
+    const older = readdirSync(cacheDir)
+      .filter((name) => name.startsWith(`${id}-`) && name.endsWith('.mjs'))
+      .map((name) => join(cacheDir, name))
+      .filter((file) => file !== current)
+      .map((file) => ({ file, mtime: statSync(file).mtimeMs }))
+      .sort((a, b) => b.mtime - a.mtime);
+    for (const { file } of older.slice(KEPT_BUNDLES - 1)) unlinkSync(file);
+  } catch {
+    // Another run removed them first; an old bundle left behind costs only disk space.
+  }
+}

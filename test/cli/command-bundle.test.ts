@@ -1,0 +1,164 @@
+/**
+ * The command runs from a cached esbuild bundle of its sources (src/build/command-bundle.js). These tests run it
+ * from a copy of the project, whose node_modules links to the real packages but keeps its own cache: the bundle
+ * is built once and reused, an edit to any source it was built from is in the next run, modules still find their
+ * files from their own location, and without esbuild or a writable cache the command runs through tsx as before.
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { commandBundle } from '../../src/build/command-bundle.js';
+import { ROOT, type Run } from '../support/cli.js';
+
+const COPIED = ['bin', 'src', 'reporters', 'suites', 'profiles', 'fixtures', 'package.json', 'tsconfig.json'];
+const scratch = mkdtempSync(join(tmpdir(), 'ndop-bundle-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+let copies = 0;
+/** A copy of the project with node_modules of links to the real packages, and no cache. */
+function projectCopy(leaveOut: string[] = []): string {
+  const dir = join(scratch, `project-${++copies}`);
+  for (const name of COPIED) cpSync(join(ROOT, name), join(dir, name), { recursive: true });
+  mkdirSync(join(dir, 'node_modules'));
+  for (const name of readdirSync(join(ROOT, 'node_modules'))) {
+    if (name === '.cache' || leaveOut.includes(name)) continue;
+    symlinkSync(join(ROOT, 'node_modules', name), join(dir, 'node_modules', name));
+  }
+  return dir;
+}
+
+const cacheDirOf = (project: string) => join(project, 'node_modules', '.cache', 'ndop-assure', 'command');
+const bundlesIn = (project: string) => (existsSync(cacheDirOf(project)) ? readdirSync(cacheDirOf(project)).filter((name) => name.endsWith('.mjs')) : []);
+
+function run(project: string, args: string[]): Promise<Run> {
+  const started = Date.now();
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NDOP_|VITEST)/.test(k)));
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(project, 'bin', 'ndop-assure.js'), ...args], { cwd: project, env }, (error, stdout, stderr) => {
+      const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+function edit(file: string, from: string, to: string): void {
+  const text = readFileSync(file, 'utf8');
+  expect(text).toContain(from);
+  writeFileSync(file, text.replace(from, to));
+}
+
+describe('the command bundle', () => {
+  let project: string;
+  beforeEach(() => {
+    project = projectCopy();
+  });
+
+  it('is built by the first run and reused by the next, with the same output', async () => {
+    const first = await run(project, ['--help']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('Assure an NDOP (National Data Opt-out) FHIR STU3 server');
+    const [bundle] = bundlesIn(project);
+    expect(bundlesIn(project)).toHaveLength(1);
+    const written = statSync(join(cacheDirOf(project), bundle!)).mtimeMs;
+
+    const second = await run(project, ['--help']);
+    expect(second).toMatchObject({ code: 0, stdout: first.stdout, stderr: first.stderr });
+    expect(bundlesIn(project)).toEqual([bundle]);
+    expect(statSync(join(cacheDirOf(project), bundle!)).mtimeMs).toBe(written);
+  });
+
+  it('is rebuilt when a source it was built from changes, and the next run shows the change', async () => {
+    expect((await run(project, ['--list'])).stdout).toContain('Requirements (server):');
+    const before = bundlesIn(project);
+
+    // The entry module, and a module three imports below it.
+    edit(join(project, 'src', 'cli', 'main.ts'), "'Assure an NDOP", "'Edited: assure an NDOP");
+    edit(join(project, 'src', 'cli', 'list.ts'), "'Requirements (server):'", "'Edited requirements (server):'");
+    const help = await run(project, ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Edited: assure an NDOP');
+    const list = await run(project, ['--list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain('Edited requirements (server):');
+    expect(bundlesIn(project)).not.toEqual(before);
+  });
+
+  it('lets every module find its files from its own source, not from the bundle', async () => {
+    // The version comes from the project's package.json, the scenarios from its suites/ (both located from the module).
+    const packageJson = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ ...packageJson, version: '9.8.7-copy' }));
+    edit(join(project, 'suites', 'create.yaml'), 'title: ', 'title: Copied suite - ');
+    expect((await run(project, ['--version'])).stdout.trim()).toBe('9.8.7-copy');
+    const list = await run(project, ['--list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain('Copied suite - ');
+    expect(bundlesIn(project)).toHaveLength(1);
+
+    // A whole run: the embedded reference server (its capability statement, fault catalogue and profiles are data
+    // files beside its modules) and the four reports.
+    const reports = join(project, 'reports');
+    const assured = await run(project, ['--grep', '^capability-', '--format', 'json', '--report-dir', reports]);
+    expect(assured.stderr).toBe('');
+    expect(assured.code).toBe(0);
+    expect(assured.stdout).toMatch(/^CONFORMANT/m);
+    expect(readdirSync(reports).sort()).toEqual(['allure-results', 'assurance-report.html', 'assurance-report.json', 'junit.xml']);
+  });
+
+  it('is written whole: concurrent first runs all succeed and leave one bundle and no temporary files', async () => {
+    const runs = await Promise.all([1, 2, 3].map(() => run(project, ['--version'])));
+    for (const r of runs) expect(r).toMatchObject({ code: 0, stdout: `${JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).version}\n`, stderr: '' });
+    expect(bundlesIn(project)).toHaveLength(1);
+    expect(readdirSync(cacheDirOf(project)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('without a bundle the command runs through tsx, as before', () => {
+  it('when the cache directory cannot be made', async () => {
+    const project = projectCopy();
+    writeFileSync(join(project, 'node_modules', '.cache'), 'not a directory');
+    const help = await run(project, ['--help']);
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toContain('Assure an NDOP (National Data Opt-out) FHIR STU3 server');
+    const list = await run(project, ['--grep', 'no-such-scenario']);
+    expect(list.code).toBe(2);
+    expect(list.stderr).toContain('no scenario matches --grep "no-such-scenario"');
+  });
+
+  it('when esbuild is not installed beside the project', async () => {
+    const project = projectCopy(['esbuild']);
+    const version = await run(project, ['--version']);
+    expect(version).toMatchObject({ code: 0, stderr: '' });
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).version);
+    expect(existsSync(cacheDirOf(project))).toBe(false);
+  });
+});
+
+describe('commandBundle', () => {
+  it('bundles the project as it is (a build that fails would fall back to tsx silently)', async () => {
+    const cacheDir = join(scratch, 'cache-of-the-project');
+    const first = await commandBundle(ROOT, 'src/cli/main.ts', cacheDir);
+    expect(first?.built).toBe(true);
+    const again = await commandBundle(ROOT, 'src/cli/main.ts', cacheDir);
+    expect(again).toEqual({ url: first!.url, built: false });
+    // No module of the bundle still asks where it is: each was given its own location.
+    expect(readFileSync(new URL(first!.url), 'utf8')).not.toMatch(/\bimport\.meta\b/);
+  });
+
+  it('rebuilds when a file appears beside one it was built from (it could change what an import resolves to)', async () => {
+    const project = projectCopy();
+    expect((await commandBundle(project, 'src/cli/main.ts'))?.built).toBe(true);
+    expect((await commandBundle(project, 'src/cli/main.ts'))?.built).toBe(false);
+    writeFileSync(join(project, 'src', 'cli', 'new-module.ts'), 'export const added = 1;\n');
+    expect((await commandBundle(project, 'src/cli/main.ts'))?.built).toBe(true);
+    unlinkSync(join(project, 'src', 'cli', 'new-module.ts'));
+    expect((await commandBundle(project, 'src/cli/main.ts'))?.built).toBe(false);
+  });
+
+  it('refuses a module that uses import.meta beyond its url', async () => {
+    const project = projectCopy();
+    edit(join(project, 'src', 'cli', 'exit-codes.ts'), '\n', '\nexport const here = import.meta.dirname;\n');
+    expect(await commandBundle(project, 'src/cli/main.ts')).toBeUndefined();
+  });
+});
