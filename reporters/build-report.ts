@@ -109,7 +109,8 @@ function failureMessage(result: ScenarioResult): string | undefined {
   return all.length > 0 ? all.join('\n') : undefined;
 }
 
-function reportScenario(run: ScenarioRun): ReportScenario {
+/** One run as the report shows it: built once, whenever the run's result is in hand. */
+export function reportScenario(run: ScenarioRun): ReportScenario {
   const r = run.result;
   const scenario: ReportScenario = {
     id: r.id,
@@ -157,8 +158,14 @@ export function verdictOf(scenarios: ReportScenario[]): Verdict {
   return 'conformant';
 }
 
-export function buildReport(runs: ScenarioRun[], requirements: Requirement[], facts: RunFacts): AssuranceReport {
-  const scenarios = runs.map(reportScenario);
+/** `scenarios`: the runs' reportScenario, in the same order, when they were built as the runs came in. */
+export function buildReport(
+  runs: ScenarioRun[],
+  requirements: Requirement[],
+  facts: RunFacts,
+  scenarios: ReportScenario[] = runs.map(reportScenario),
+): AssuranceReport {
+  if (scenarios.length !== runs.length) throw new Error(`${scenarios.length} report scenarios for ${runs.length} runs`);
   const count = (status: ScenarioStatus) => scenarios.filter((s) => s.status === status).length;
   const warnings = scenarios.reduce(
     (n, s) => n + s.steps.reduce((m, st) => m + st.assertions.filter((a) => a.status === 'warning').length, 0),

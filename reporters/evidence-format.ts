@@ -36,27 +36,61 @@ function looksLikeXml(body: string, contentType: string | undefined): boolean {
   return (contentType ?? '').includes('xml') || /^\s*</.test(body);
 }
 
-/** Pretty-prints a JSON or XML body for display; returns the body unchanged when it is neither. */
-export function prettyBody(body: string | null | undefined, headers: Record<string, string> = {}): string {
+type Format = (body: string) => string;
+
+function formatBody(body: string | null | undefined, headers: Record<string, string>, json: Format, xml: Format): string {
   if (body === null || body === undefined || body === '') return '';
   const contentType = headerValue(headers, 'content-type');
-  if (looksLikeJson(body, contentType)) {
-    try {
-      return JSON.stringify(JSON.parse(body), null, 2);
-    } catch {
-      return body;
-    }
-  }
-  // Only well-formed XML is re-indented: the lenient parser would silently drop text from broken markup.
-  if (looksLikeXml(body, contentType) && XMLValidator.validate(body) === true) {
-    try {
-      const built = String(xmlBuilder.build(xmlParser.parse(body))).trim();
-      return built.length > 0 ? built : body;
-    } catch {
-      return body;
-    }
-  }
+  if (looksLikeJson(body, contentType)) return json(body);
+  if (looksLikeXml(body, contentType)) return xml(body);
   return body;
+}
+
+function prettyJson(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}
+
+function prettyXml(body: string): string {
+  // Only well-formed XML is re-indented: the lenient parser would silently drop text from broken markup.
+  if (XMLValidator.validate(body) !== true) return body;
+  try {
+    const built = String(xmlBuilder.build(xmlParser.parse(body))).trim();
+    return built.length > 0 ? built : body;
+  } catch {
+    return body;
+  }
+}
+
+/** Pretty-prints a JSON or XML body for display; returns the body unchanged when it is neither. */
+export function prettyBody(body: string | null | undefined, headers: Record<string, string> = {}): string {
+  return formatBody(body, headers, prettyJson, prettyXml);
+}
+
+function remembered(format: Format): Format {
+  const seen = new Map<string, string>();
+  return (body) => {
+    let pretty = seen.get(body);
+    if (pretty === undefined) {
+      pretty = format(body);
+      seen.set(body, pretty);
+    }
+    return pretty;
+  };
+}
+
+/**
+ * prettyBody that formats each distinct body once: a report shows the same text more than once (a parallel
+ * step's first exchange in full and again in its list, identical answers across scenarios and formats).
+ * One per report: it keeps every body it has seen.
+ */
+export function prettyBodyOnce(): typeof prettyBody {
+  const json = remembered(prettyJson);
+  const xml = remembered(prettyXml);
+  return (body, headers = {}) => formatBody(body, headers, json, xml);
 }
 
 function shellQuote(value: string): string {

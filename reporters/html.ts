@@ -3,7 +3,7 @@
  * script, no network. Failures come first and open; everything else is one click away.
  */
 import { readFileSync } from 'node:fs';
-import { curlCommand, prettyBody } from './evidence-format.js';
+import { curlCommand, type prettyBody, prettyBodyOnce } from './evidence-format.js';
 import { partialRunNote } from './partial-run.js';
 import type {
   AssuranceReport,
@@ -109,52 +109,52 @@ function renderHeaders(headers: Record<string, string>): string {
     .join('\n');
 }
 
-function renderExchange(step: ReportStep): string {
+function renderExchange(step: ReportStep, pretty: typeof prettyBody): string {
   const parts: string[] = [];
   if (step.request) {
     const r = step.request;
     parts.push(`<div class="exchange"><h5>Request</h5>
 <pre class="http">${escapeHtml(`${r.method} ${r.url}`)}\n${renderHeaders(r.headers)}</pre>
-${r.body ? `<pre class="body">${escapeHtml(prettyBody(r.body, r.headers))}</pre>` : ''}${r.bodyTruncated ? '<p class="note">Body truncated in evidence.</p>' : ''}
+${r.body ? `<pre class="body">${escapeHtml(pretty(r.body, r.headers))}</pre>` : ''}${r.bodyTruncated ? '<p class="note">Body truncated in evidence.</p>' : ''}
 <h5>Reproduce</h5><pre class="curl">${escapeHtml(curlCommand(r))}</pre></div>`);
   }
   if (step.response) {
     const r = step.response;
     parts.push(`<div class="exchange"><h5>Response</h5>
 <pre class="http">HTTP ${r.status}\n${renderHeaders(r.headers)}</pre>
-${r.body ? `<pre class="body">${escapeHtml(prettyBody(r.body, r.headers))}</pre>` : ''}${r.bodyTruncated ? '<p class="note">Body truncated in evidence.</p>' : ''}</div>`);
+${r.body ? `<pre class="body">${escapeHtml(pretty(r.body, r.headers))}</pre>` : ''}${r.bodyTruncated ? '<p class="note">Body truncated in evidence.</p>' : ''}</div>`);
   }
   if (step.error) parts.push(`<p class="error-text">${escapeHtml(step.error)}</p>`);
-  if (step.exchanges) parts.push(renderAllExchanges(step));
+  if (step.exchanges) parts.push(renderAllExchanges(step, pretty));
   return parts.join('\n');
 }
 
 /** A step that sent many requests (a concurrency step): one line each, every one expandable. */
-function renderAllExchanges(step: ReportStep): string {
+function renderAllExchanges(step: ReportStep, pretty: typeof prettyBody): string {
   const rows = (step.exchanges ?? [])
     .map((e, i) => {
       const outcome = e.response ? `HTTP ${e.response.status}` : escapeHtml(e.error ?? 'no response');
-      const detail = renderExchange({ name: '', assertions: [], request: e.request, response: e.response, ...(e.error ? { error: e.error } : {}) });
+      const detail = renderExchange({ name: '', assertions: [], request: e.request, response: e.response, ...(e.error ? { error: e.error } : {}) }, pretty);
       return `<details class="exchange-item"><summary>#${i + 1} ${outcome} <span class="dur">${formatDuration(e.durationMs)}</span></summary>${detail}</details>`;
     })
     .join('\n');
   return `<h5>All ${step.exchanges?.length ?? 0} exchanges</h5>${rows}`;
 }
 
-function renderStep(step: ReportStep): string {
+function renderStep(step: ReportStep, pretty: typeof prettyBody): string {
   const status = step.status ?? 'passed';
   const open = status === 'failed' || status === 'errored' ? ' open' : '';
   const assertions = [...step.assertions].sort(byAttention).map(renderAssertion).join('');
   return `<details class="step ${status}"${open}><summary>${badge(status)} ${escapeHtml(step.name)} <span class="dur">${formatDuration(step.durationMs)}</span></summary>
 <ul class="assertions">${assertions}</ul>
-${renderExchange(step)}
+${renderExchange(step, pretty)}
 </details>`;
 }
 
-function renderScenario(s: ReportScenario): string {
+function renderScenario(s: ReportScenario, pretty: typeof prettyBody): string {
   const open = s.status === 'failed' || s.status === 'errored' ? ' open' : '';
   const warnings = s.steps.some((st) => st.assertions.some((a) => a.status === 'warning')) ? ' has-warning' : '';
-  const steps = [...s.steps].map(renderStep).join('\n');
+  const steps = s.steps.map((step) => renderStep(step, pretty)).join('\n');
   return `<details class="scenario ${s.status}${warnings}" id="${anchor(s)}" data-status="${s.status}"${open}>
 <summary>${badge(s.status)} <code>${escapeHtml(s.id)}</code> ${s.format === 'none' ? '' : `<span class="fmt">${s.format}</span> `}${escapeHtml(s.title)} <span class="dur">${formatDuration(s.durationMs)}</span></summary>
 <p class="reqs">Verifies: ${s.requirements.map((r) => `<code>${escapeHtml(r)}</code>`).join(' ') || '—'}</p>
@@ -163,8 +163,27 @@ ${steps}
 </details>`;
 }
 
+/**
+ * Each scenario's HTML, made once: a reporter renders every scenario as its result arrives, and the whole
+ * report then only puts the pieces together. A scenario is known by its object, which must not change
+ * once rendered.
+ */
+export class ScenarioHtml {
+  private readonly pretty = prettyBodyOnce();
+  private readonly rendered = new WeakMap<ReportScenario, string>();
+
+  of(scenario: ReportScenario): string {
+    let html = this.rendered.get(scenario);
+    if (html === undefined) {
+      html = renderScenario(scenario, this.pretty);
+      this.rendered.set(scenario, html);
+    }
+    return html;
+  }
+}
+
 /** `heading`: Scenarios for a server run, Client rules for a client session. */
-function renderScenarios(scenarios: ReportScenario[], heading: string): string {
+function renderScenarios(scenarios: ReportScenario[], heading: string, html: ScenarioHtml): string {
   const suites = new Map<string, ReportScenario[]>();
   for (const s of scenarios) {
     const list = suites.get(s.suite ?? 'scenarios') ?? [];
@@ -183,12 +202,13 @@ function renderScenarios(scenarios: ReportScenario[], heading: string): string {
   const worst = (list: ReportScenario[]) => Math.min(...list.map((s) => ATTENTION[s.status] ?? 9));
   const groups = [...suites.entries()]
     .sort(([, a], [, b]) => worst(a) - worst(b))
-    .map(([suite, list]) => `<section class="suite"><h3>${escapeHtml(suite)}</h3>${[...list].sort(byAttention).map(renderScenario).join('\n')}</section>`)
+    .map(([suite, list]) => `<section class="suite"><h3>${escapeHtml(suite)}</h3>${[...list].sort(byAttention).map((s) => html.of(s)).join('\n')}</section>`)
     .join('\n');
   return `<section><h2>${heading}</h2>${filters}${groups}</section>`;
 }
 
-export function renderHtmlReport(report: AssuranceReport): string {
+/** `scenarios`: where scenarios already rendered (as the run went) are taken from. */
+export function renderHtmlReport(report: AssuranceReport, scenarios = new ScenarioHtml()): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -200,7 +220,7 @@ export function renderHtmlReport(report: AssuranceReport): string {
 <h1>${report.mode === 'client' ? 'NDOP client assurance report' : 'NDOP API assurance report'}</h1>
 ${renderBanner(report)}
 ${renderMeta(report)}
-${renderScenarios(report.scenarios, report.mode === 'client' ? 'Client rules' : 'Scenarios')}
+${renderScenarios(report.scenarios, report.mode === 'client' ? 'Client rules' : 'Scenarios', scenarios)}
 ${renderRequirements(report.requirements, report.scenarios)}
 </main>
 <script>${SCRIPT}</script>

@@ -1,14 +1,16 @@
 /**
  * The vitest reporter behind the assurance report: it collects each scenario × format result
  * that the scenario spec attaches to its test's meta, and at the end of the run builds the report
- * and writes it. A run vitest did not complete (its setup failed, its module did not load, it was skipped)
+ * and writes it. Each run is turned into its report scenario and HTML as its result arrives (the main
+ * thread waits on the worker meanwhile), so the end of the run only puts the report together. A run vitest did not complete (its setup failed, its module did not load, it was skipped)
  * counts as errored, never passed, and never goes missing (unfinished-runs.ts).
  */
 import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
 import type { Requirement } from '../src/engine/requirements.js';
 import type { ScenarioResult } from '../src/engine/results.js';
-import { buildReport, type RunSelection, type ScenarioRun } from './build-report.js';
-import type { AssuranceReport } from './report-types.js';
+import { buildReport, reportScenario, type RunSelection, type ScenarioRun } from './build-report.js';
+import { ScenarioHtml } from './html.js';
+import type { AssuranceReport, ReportScenario } from './report-types.js';
 import { suiteName, unfinishedRun, unfinishedRuns } from './unfinished-runs.js';
 import { writeReports } from './write-reports.js';
 
@@ -46,6 +48,9 @@ export interface AssuranceReporterOptions {
 
 export class AssuranceReporter implements Reporter {
   private runs: ScenarioRun[] = [];
+  /** reportScenario of each of `runs`, in the same order. */
+  private scenarios: ReportScenario[] = [];
+  private html = new ScenarioHtml();
   private startedAt = new Date();
   private target: { url: string; embedded: boolean } | undefined;
   private patients = new Set<string>();
@@ -65,19 +70,26 @@ export class AssuranceReporter implements Reporter {
     if (state === 'skipped' || state === 'pending') return;
     if (!meta) {
       const reason = testCase.result().errors?.map((e) => e.message).join('; ') || 'the scenario did not run';
-      this.runs.push(unfinishedRun(testCase, reason));
+      this.add(unfinishedRun(testCase, reason));
       return;
     }
     this.target ??= { url: meta.targetUrl, embedded: meta.embedded };
     meta.patients.forEach((p) => this.patients.add(p));
     meta.createdIds.forEach((id) => this.createdIds.add(id));
-    this.runs.push({ result: meta.result, suite: suiteName(meta.suite), durationMs: testCase.diagnostic()?.duration ?? 0 });
+    this.add({ result: meta.result, suite: suiteName(meta.suite), durationMs: testCase.diagnostic()?.duration ?? 0 });
+  }
+
+  private add(run: ScenarioRun): void {
+    const scenario = reportScenario(run);
+    this.runs.push(run);
+    this.scenarios.push(scenario);
+    this.html.of(scenario);
   }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): void {
-    for (const module of modules) this.runs.push(...unfinishedRuns(module));
+    for (const module of modules) unfinishedRuns(module).forEach((run) => this.add(run));
     for (const error of unhandledErrors) {
-      this.runs.push({
+      this.add({
         suite: 'run',
         result: {
           id: 'run-error',
@@ -101,8 +113,8 @@ export class AssuranceReporter implements Reporter {
       createdIds: [...this.createdIds],
       ...(this.options.selection ? { selection: this.options.selection } : {}),
       ...(this.options.mode ? { mode: this.options.mode } : {}),
-    });
-    const files = writeReports(report, this.options.reportDir);
+    }, this.scenarios);
+    const files = writeReports(report, this.options.reportDir, this.html);
     this.report = report;
     this.options.onReport?.(report, files);
   }

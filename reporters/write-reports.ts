@@ -1,7 +1,7 @@
 /** Writes the report files (JSON and HTML) into the report directory; the JUnit and Allure files come from their own vitest reporters. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderHtmlReport } from './html.js';
+import { renderHtmlReport, ScenarioHtml } from './html.js';
 import type { AssuranceReport } from './report-types.js';
 
 export const REPORT_FILES = {
@@ -11,11 +11,12 @@ export const REPORT_FILES = {
   allure: 'allure-results',
 } as const;
 
-export function writeReports(report: AssuranceReport, reportDir: string): { json: string; html: string } {
+/** `scenarioHtml`: the scenarios already rendered as the run went, if they were. */
+export function writeReports(report: AssuranceReport, reportDir: string, scenarioHtml = new ScenarioHtml()): { json: string; html: string } {
   mkdirSync(reportDir, { recursive: true });
   const json = join(reportDir, REPORT_FILES.json);
   const html = join(reportDir, REPORT_FILES.html);
   writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(html, renderHtmlReport(report));
+  writeFileSync(html, renderHtmlReport(report, scenarioHtml));
   return { json, html };
 }
