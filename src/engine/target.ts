@@ -1,7 +1,6 @@
 /** The target under test: the configured URL, or the embedded reference server on an ephemeral port. */
 import { createPublicKey } from 'node:crypto';
 import type { EngineSettings } from '../config/settings.js';
-import { startReferenceServer } from '../reference/index.js';
 import type { JwtRequirement } from '../reference/jwt-guard.js';
 import { loadSigningKey } from '../spine/jwt.js';
 
@@ -25,8 +24,20 @@ function embeddedJwtRequirement(settings: EngineSettings | undefined): JwtRequir
   };
 }
 
-export async function openTarget(targetUrl: string | undefined, settings?: EngineSettings): Promise<Target> {
+/**
+ * The target at `targetUrl`, else the embedded reference server: the one at `embeddedUrl` when the
+ * command has already started it (in its own main thread, otherwise idle while the scenarios run),
+ * else one started here.
+ */
+export async function openTarget(targetUrl: string | undefined, settings?: EngineSettings, embeddedUrl?: string): Promise<Target> {
   if (targetUrl) return { url: targetUrl.replace(/\/+$/, ''), embedded: false, close: async () => {} };
+  if (embeddedUrl) return { url: embeddedUrl, embedded: true, close: async () => {} };
+  return startEmbeddedTarget(settings);
+}
+
+/** Starts the embedded reference server (its modules are loaded only then: a run against a real target never needs them). */
+export async function startEmbeddedTarget(settings?: EngineSettings): Promise<Target> {
+  const { startReferenceServer } = await import('../reference/index.js');
   const requireJwt = embeddedJwtRequirement(settings);
   const server = await startReferenceServer({ port: 0, ...(requireJwt ? { requireJwt } : {}) });
   return { url: server.url, embedded: true, close: () => server.close() };
