@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Entry point for `npx ndop-assure`. There is no build step: the command runs from an esbuild bundle of
-// src/cli/main.ts that is rebuilt whenever a file it was built from changes (src/build/command-bundle.js), and
+// src/cli/main.ts that is rebuilt whenever a file it was built from changes (src/build/cached-bundle.js), and
 // from the TypeScript through tsx when no bundle can be had (no esbuild, no writable cache).
 import { fileURLToPath } from 'node:url';
-import { commandBundle } from '../src/build/command-bundle.js';
+import { cachedBundle } from '../src/build/cached-bundle.js';
 
 const args = process.argv.slice(2);
-const bundle = await commandBundle(fileURLToPath(new URL('..', import.meta.url)), 'src/cli/main.ts');
+const bundle = await cachedBundle(fileURLToPath(new URL('..', import.meta.url)), 'src/cli/main.ts');
 const { main } = bundle ? await fromBundle(bundle.url) : await throughTsx();
 process.exit(await main(args));
 

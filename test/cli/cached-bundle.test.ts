@@ -1,5 +1,5 @@
 /**
- * The command runs from a cached esbuild bundle of its sources (src/build/command-bundle.js). These tests run it
+ * The command runs from a cached esbuild bundle of its sources (src/build/cached-bundle.js). These tests run it
  * from a copy of the project, whose node_modules links to the real packages but keeps its own cache: the bundle
  * is built once and reused, an edit to any source it was built from is in the next run, modules still find their
  * files from their own location, and without esbuild or a writable cache the command runs through tsx as before.
@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { commandBundle } from '../../src/build/command-bundle.js';
+import { cachedBundle } from '../../src/build/cached-bundle.js';
 import { ROOT, type Run } from '../support/cli.js';
 
 const COPIED = ['bin', 'src', 'reporters', 'suites', 'profiles', 'fixtures', 'package.json', 'tsconfig.json'];
@@ -29,7 +29,7 @@ function projectCopy(leaveOut: string[] = []): string {
   return dir;
 }
 
-const cacheDirOf = (project: string) => join(project, 'node_modules', '.cache', 'ndop-assure', 'command');
+const cacheDirOf = (project: string) => join(project, 'node_modules', '.cache', 'ndop-assure', 'bundles');
 const bundlesIn = (project: string) => (existsSync(cacheDirOf(project)) ? readdirSync(cacheDirOf(project)).filter((name) => name.endsWith('.mjs')) : []);
 
 function run(project: string, args: string[]): Promise<Run> {
@@ -135,12 +135,12 @@ describe('without a bundle the command runs through tsx, as before', () => {
   });
 });
 
-describe('commandBundle', () => {
+describe('cachedBundle', () => {
   it('bundles the project as it is (a build that fails would fall back to tsx silently)', async () => {
     const cacheDir = join(scratch, 'cache-of-the-project');
-    const first = await commandBundle(ROOT, 'src/cli/main.ts', cacheDir);
+    const first = await cachedBundle(ROOT, 'src/cli/main.ts', cacheDir);
     expect(first?.built).toBe(true);
-    const again = await commandBundle(ROOT, 'src/cli/main.ts', cacheDir);
+    const again = await cachedBundle(ROOT, 'src/cli/main.ts', cacheDir);
     expect(again).toEqual({ url: first!.url, built: false });
     // No module of the bundle still asks where it is: each was given its own location.
     expect(readFileSync(new URL(first!.url), 'utf8')).not.toMatch(/\bimport\.meta\b/);
@@ -148,17 +148,17 @@ describe('commandBundle', () => {
 
   it('rebuilds when a file appears beside one it was built from (it could change what an import resolves to)', async () => {
     const project = projectCopy();
-    expect((await commandBundle(project, 'src/cli/main.ts'))?.built).toBe(true);
-    expect((await commandBundle(project, 'src/cli/main.ts'))?.built).toBe(false);
+    expect((await cachedBundle(project, 'src/cli/main.ts'))?.built).toBe(true);
+    expect((await cachedBundle(project, 'src/cli/main.ts'))?.built).toBe(false);
     writeFileSync(join(project, 'src', 'cli', 'new-module.ts'), 'export const added = 1;\n');
-    expect((await commandBundle(project, 'src/cli/main.ts'))?.built).toBe(true);
+    expect((await cachedBundle(project, 'src/cli/main.ts'))?.built).toBe(true);
     unlinkSync(join(project, 'src', 'cli', 'new-module.ts'));
-    expect((await commandBundle(project, 'src/cli/main.ts'))?.built).toBe(false);
+    expect((await cachedBundle(project, 'src/cli/main.ts'))?.built).toBe(false);
   });
 
   it('refuses a module that uses import.meta beyond its url', async () => {
     const project = projectCopy();
     edit(join(project, 'src', 'cli', 'exit-codes.ts'), '\n', '\nexport const here = import.meta.dirname;\n');
-    expect(await commandBundle(project, 'src/cli/main.ts')).toBeUndefined();
+    expect(await cachedBundle(project, 'src/cli/main.ts')).toBeUndefined();
   });
 });

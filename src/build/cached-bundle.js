@@ -24,12 +24,12 @@ const KEPT_BUNDLES = 3;
  * The file URL of an up-to-date bundle of `entry` (relative to `root`), building it when needed; undefined when
  * esbuild, the cache directory or the build itself is unavailable (the caller then runs the TypeScript as it is).
  */
-export async function commandBundle(root, entry, cacheDir = join(root, 'node_modules', '.cache', 'ndop-assure', 'command')) {
+export async function cachedBundle(root, entry, cacheDir = join(root, 'node_modules', '.cache', 'ndop-assure', 'bundles')) {
   const version = esbuildVersion(root);
   if (version === undefined) return undefined;
   const id = createHash('sha256').update(`${root}\0${entry}`).digest('hex').slice(0, 16);
   const manifest = join(cacheDir, `${id}.json`);
-  const cached = cachedBundle(root, version, cacheDir, id, manifest);
+  const cached = bundleInCache(root, version, cacheDir, id, manifest);
   if (cached) return { url: pathToFileURL(cached).href, built: false };
   try {
     const file = await build(root, entry, version, cacheDir, id, manifest);
@@ -48,7 +48,7 @@ function esbuildVersion(root) {
 }
 
 /** The bundle built from exactly the files on disk now, if there is one. */
-function cachedBundle(root, version, cacheDir, id, manifest) {
+function bundleInCache(root, version, cacheDir, id, manifest) {
   try {
     const { inputs } = JSON.parse(readFileSync(manifest, 'utf8'));
     const contents = new Map(inputs.map((input) => [input, readFileSync(join(root, input))]));
