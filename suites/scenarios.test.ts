@@ -4,23 +4,20 @@
  * task.meta.ndop (ScenarioMeta, reporters/vitest-assurance.ts) carries the engine's ScenarioResult: requirement ids,
  * verdict, every assertion with its level (warnings included) and the evidence of every exchange.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { settingsFromEnv } from '../src/config/settings.js';
-import {
-  PatientSource, openTarget, runScenarioDetailed, selectRuns,
-  type Target,
-} from '../src/engine/index.js';
-import { loadCheckedSuites } from '../src/engine/checked-suites.js';
-import { writeRefusal } from '../src/engine/write-safety.js';
-import { sharedValidator } from '../src/validation/index.js';
-import { allureStep } from './allure-steps.js';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import type * as ScenarioRuntime from './scenario-runtime.js';
 // Declares task.meta.ndop (the reporters' side of the contract).
 import type { ScenarioMeta } from '../reporters/vitest-assurance.js';
+
+// The command provides its bundle of the runtime (one module, imported natively); by hand it comes from the sources.
+const bundledRuntime = inject('ndopScenarioRuntime');
+const runtime: typeof ScenarioRuntime = bundledRuntime ? await import(/* @vite-ignore */ bundledRuntime) : await import('./scenario-runtime.js');
+const { PatientSource, allureStep, loadCheckedSuites, openTarget, runScenarioDetailed, selectRuns, settingsFromEnv, sharedValidator, writeRefusal } = runtime;
 
 const settings = settingsFromEnv();
 const files = loadCheckedSuites();
 
-let target: Target;
+let target: ScenarioRuntime.Target;
 const patients = new PatientSource({ fixed: settings.fixedPatients });
 
 const runs = selectRuns(files, settings, settings.grep);
@@ -60,4 +57,11 @@ for (const file of files) {
       });
     }
   });
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The file URL of the bundled scenario-runtime.ts (src/cli/run-scenarios.ts). */
+    ndopScenarioRuntime?: string;
+  }
 }

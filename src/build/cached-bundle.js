@@ -1,19 +1,22 @@
 /**
- * The command as one JavaScript bundle, so that a run does not pass its ~120 TypeScript modules through tsx's
- * hooks one by one. The bundle is built by esbuild (dependencies stay ordinary imports of node_modules) into a
- * cache directory, and is keyed by the bytes of every file it was built from: a run reads and hashes those files
- * (a few milliseconds) and rebuilds when any differs, so an edited source is never run from a stale bundle. Plain
- * JavaScript, because it runs before anything can compile TypeScript.
+ * A TypeScript module and everything it imports from the project as one JavaScript bundle, so that a run does not
+ * compile ~100 modules one by one (through tsx's hooks for the command, through vitest's module runner for the
+ * scenario spec's runtime). The bundle is built by esbuild (dependencies stay ordinary imports of node_modules)
+ * into a cache directory, and is keyed by the bytes of every file it was built from: a run reads and hashes those
+ * files (a few milliseconds) and rebuilds when any differs, so an edited source is never run from a stale bundle.
+ * Plain JavaScript, because it runs before anything can compile TypeScript.
  */
 import { Buffer } from 'node:buffer';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const OWN_SOURCE = fileURLToPath(import.meta.url);
+// Where this module stands in a project (src/build/…), the project being two folders up.
+const OWN_PLACE = relative(resolve(dirname(OWN_SOURCE), '..', '..'), OWN_SOURCE);
 // Files esbuild reads besides the modules themselves (compiler options, the package's module type).
 const CONFIG_FILES = ['tsconfig.json', 'package.json'];
 const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.json': 'json' };
@@ -93,6 +96,7 @@ function bundleKey(root, version, config, contents) {
 
 async function build(root, entry, version, cacheDir, id, manifest) {
   const config = readConfig(root);
+  mkdirSync(cacheDir, { recursive: true });
   const esbuild = await import(pathToFileURL(createRequire(join(root, 'package.json')).resolve('esbuild')).href);
   // The bytes esbuild was given, so the key names what was built even if a file changes meanwhile.
   const contents = new Map();
@@ -101,8 +105,9 @@ async function build(root, entry, version, cacheDir, id, manifest) {
     result = await esbuild.build({
       absWorkingDir: root,
       entryPoints: [join(root, entry)],
-      // Only gives the source map's paths their base: the bundle is written below under its own name.
-      outfile: join(cacheDir, 'bundle.mjs'),
+      // Only gives the source map's paths their base (where Node finds the bundle when node_modules is a link):
+      // the bundle is written below under its own name.
+      outfile: join(realpathSync(cacheDir), 'bundle.mjs'),
       write: false,
       bundle: true,
       packages: 'external',
@@ -125,7 +130,6 @@ async function build(root, entry, version, cacheDir, id, manifest) {
     throw new Error('the bundle has inputs that were not read by the plugin');
   }
   const file = bundleFile(cacheDir, id, bundleKey(root, version, config, contents));
-  mkdirSync(cacheDir, { recursive: true });
   writeAtomically(file, result.outputFiles[0].contents);
   writeAtomically(manifest, JSON.stringify({ inputs: inputs.sort() }));
   removeOldBundles(cacheDir, id, file);
@@ -140,6 +144,10 @@ function ownUrls(root, contents) {
   return {
     name: 'ndop-own-import-meta-url',
     setup(build) {
+      // This module stays itself, imported beside the bundle: it runs before there is a bundle, and builds them.
+      const self = join(root, OWN_PLACE);
+      build.onResolve({ filter: /cached-bundle\.js$/ }, (args) =>
+        resolve(args.resolveDir, args.path) === self ? { path: pathToFileURL(self).href, external: true } : undefined);
       build.onLoad({ filter: /.*/ }, (args) => {
         const loader = LOADERS[extname(args.path)];
         if (loader === undefined) throw new Error(`${args.path}: no loader for this kind of file`);

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createVitest } from 'vitest/node';
+import { cachedBundle } from '../build/cached-bundle.js';
 import type { RunOptions } from '../config/run-options.js';
 import { settingsToEnv } from '../config/settings-env.js';
 import { loadRequirements } from '../engine/requirements.js';
@@ -17,6 +17,8 @@ import { REPORT_FILES } from '../../reporters/write-reports.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SPEC = 'suites/scenarios.test.ts';
+// What the spec runs (engine, validator, reference server), handed to it as one bundle.
+const SPEC_RUNTIME = 'suites/scenario-runtime.ts';
 
 export function toolVersion(): string {
   return JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).version;
@@ -32,6 +34,7 @@ export async function runScenarios(options: RunOptions, selection?: RunSelection
   Object.assign(process.env, settingsToEnv(options.settings));
   return runSpec({
     spec: SPEC,
+    runtime: SPEC_RUNTIME,
     reportDir: options.reportDir,
     formats: options.settings.formats,
     targetLabel: options.settings.targetUrl ?? 'embedded reference server',
@@ -43,6 +46,8 @@ export async function runScenarios(options: RunOptions, selection?: RunSelection
 export interface SpecRun {
   /** The vitest spec, relative to the project root. */
   spec: string;
+  /** A module the spec imports as a bundle when vitest provides its URL as ndopScenarioRuntime. */
+  runtime?: string;
   reportDir: string;
   formats: Array<'xml' | 'json'>;
   /** Shown as the target when no test names one. */
@@ -70,6 +75,9 @@ export async function runSpec(run: SpecRun): Promise<RunOutcome> {
     ...(run.selection ? { selection: run.selection } : {}),
     ...(run.mode ? { mode: run.mode } : {}),
   });
+  const runtime = run.runtime ? await cachedBundle(PROJECT_ROOT, run.runtime) : undefined;
+  // Loaded only by runs that start tests: --list, --help and refused runs do without it.
+  const { createVitest } = await import('vitest/node');
   const vitest = await createVitest(
     'test',
     {
@@ -90,6 +98,8 @@ export async function runSpec(run: SpecRun): Promise<RunOutcome> {
       experimental: { fsModuleCache: true },
       // One spec file runs in one worker: a thread starts sooner than a child process and shares this one's environment.
       pool: 'threads',
+      // Without a bundle (no esbuild, no writable cache) the spec imports the runtime from the sources.
+      provide: runtime ? { ndopScenarioRuntime: runtime.url } : {},
     },
     {},
     { stdout: process.stdout, stderr: process.stderr },

@@ -1,8 +1,9 @@
 /**
- * The command runs from a cached esbuild bundle of its sources (src/build/cached-bundle.js). These tests run it
- * from a copy of the project, whose node_modules links to the real packages but keeps its own cache: the bundle
- * is built once and reused, an edit to any source it was built from is in the next run, modules still find their
- * files from their own location, and without esbuild or a writable cache the command runs through tsx as before.
+ * The command runs from a cached esbuild bundle of its sources, and hands the scenario spec a bundle of what it
+ * runs (src/build/cached-bundle.js). These tests run it from a copy of the project, whose node_modules links to the
+ * real packages but keeps its own cache: a bundle is built once and reused, an edit to any source it was built
+ * from is in the next run, modules still find their files from their own location, and without esbuild or a
+ * writable cache the command and the spec run from the TypeScript as before.
  */
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -30,7 +31,10 @@ function projectCopy(leaveOut: string[] = []): string {
 }
 
 const cacheDirOf = (project: string) => join(project, 'node_modules', '.cache', 'ndop-assure', 'bundles');
-const bundlesIn = (project: string) => (existsSync(cacheDirOf(project)) ? readdirSync(cacheDirOf(project)).filter((name) => name.endsWith('.mjs')) : []);
+const bundlesIn = (project: string) => (existsSync(cacheDirOf(project)) ? readdirSync(cacheDirOf(project)).filter((name) => name.endsWith('.mjs')).sort() : []);
+/** Bundles are named <entry>-<sources>.mjs: the command's and the scenario runtime's. */
+const entriesBundled = (project: string) => new Set(bundlesIn(project).map((name) => name.split('-')[0])).size;
+const CAPABILITY_RUN = ['--grep', '^capability-statement', '--format', 'json'];
 
 function run(project: string, args: string[]): Promise<Run> {
   const started = Date.now();
@@ -71,18 +75,26 @@ describe('the command bundle', () => {
 
   it('is rebuilt when a source it was built from changes, and the next run shows the change', async () => {
     expect((await run(project, ['--list'])).stdout).toContain('Requirements (server):');
+    expect(await run(project, [...CAPABILITY_RUN, '--report-dir', join(project, 'before')])).toMatchObject({ code: 0, stderr: '' });
     const before = bundlesIn(project);
+    expect(entriesBundled(project)).toBe(2);
 
-    // The entry module, and a module three imports below it.
+    // The entry module, a module three imports below it, and one the scenario spec runs in its worker.
     edit(join(project, 'src', 'cli', 'main.ts'), "'Assure an NDOP", "'Edited: assure an NDOP");
     edit(join(project, 'src', 'cli', 'list.ts'), "'Requirements (server):'", "'Edited requirements (server):'");
+    edit(join(project, 'src', 'engine', 'runner.ts'), '  let vars: Variables;\n', "  let vars: Variables;\n  if (scenario.id === 'capability-statement') throw new Error('edited runner');\n");
     const help = await run(project, ['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Edited: assure an NDOP');
     const list = await run(project, ['--list']);
     expect(list.code).toBe(0);
     expect(list.stdout).toContain('Edited requirements (server):');
-    expect(bundlesIn(project)).not.toEqual(before);
+    const edited = await run(project, [...CAPABILITY_RUN, '--report-dir', join(project, 'after')]);
+    expect(edited.code).toBe(3);
+    expect(edited.stdout).toMatch(/^ERROR capability-statement \[json\].*\n\s+edited runner$/m);
+    // Both bundles were built again: none of the earlier ones ran.
+    expect(bundlesIn(project).filter((name) => before.includes(name))).toHaveLength(before.length);
+    expect(bundlesIn(project)).toHaveLength(before.length * 2);
   });
 
   it('lets every module find its files from its own source, not from the bundle', async () => {
@@ -104,6 +116,7 @@ describe('the command bundle', () => {
     expect(assured.code).toBe(0);
     expect(assured.stdout).toMatch(/^CONFORMANT/m);
     expect(readdirSync(reports).sort()).toEqual(['allure-results', 'assurance-report.html', 'assurance-report.json', 'junit.xml']);
+    expect(entriesBundled(project)).toBe(2);
   });
 
   it('is written whole: concurrent first runs all succeed and leave one bundle and no temporary files', async () => {
@@ -124,6 +137,10 @@ describe('without a bundle the command runs through tsx, as before', () => {
     const list = await run(project, ['--grep', 'no-such-scenario']);
     expect(list.code).toBe(2);
     expect(list.stderr).toContain('no scenario matches --grep "no-such-scenario"');
+    // The spec imports its runtime from the sources.
+    const assured = await run(project, [...CAPABILITY_RUN, '--report-dir', join(project, 'reports')]);
+    expect(assured).toMatchObject({ code: 0, stderr: '' });
+    expect(assured.stdout).toMatch(/^CONFORMANT/m);
   });
 
   it('when esbuild is not installed beside the project', async () => {
@@ -136,11 +153,11 @@ describe('without a bundle the command runs through tsx, as before', () => {
 });
 
 describe('cachedBundle', () => {
-  it('bundles the project as it is (a build that fails would fall back to tsx silently)', async () => {
+  it.each(['src/cli/main.ts', 'suites/scenario-runtime.ts'])('bundles %s as the project has it (a build that fails would fall back silently)', async (entry) => {
     const cacheDir = join(scratch, 'cache-of-the-project');
-    const first = await cachedBundle(ROOT, 'src/cli/main.ts', cacheDir);
+    const first = await cachedBundle(ROOT, entry, cacheDir);
     expect(first?.built).toBe(true);
-    const again = await cachedBundle(ROOT, 'src/cli/main.ts', cacheDir);
+    const again = await cachedBundle(ROOT, entry, cacheDir);
     expect(again).toEqual({ url: first!.url, built: false });
     // No module of the bundle still asks where it is: each was given its own location.
     expect(readFileSync(new URL(first!.url), 'utf8')).not.toMatch(/\bimport\.meta\b/);
