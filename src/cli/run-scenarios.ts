@@ -2,7 +2,7 @@
  * Runs the scenario spec through vitest with the run's reporters: console progress, the
  * assurance report (JSON + HTML), JUnit and Allure, all from the same run.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cachedBundle } from '../build/cached-bundle.js';
@@ -75,9 +75,13 @@ export async function runSpec(run: SpecRun): Promise<RunOutcome> {
     ...(run.selection ? { selection: run.selection } : {}),
     ...(run.mode ? { mode: run.mode } : {}),
   });
+  // Allure's results are one file per test and attachment: those of an earlier run in the same directory would
+  // otherwise show up in this run's Allure report. The other three outputs are overwritten anyway.
+  rmSync(files.allure, { recursive: true, force: true });
   const runtime = run.runtime ? await cachedBundle(PROJECT_ROOT, run.runtime) : undefined;
   // Loaded only by runs that start tests: --list, --help and refused runs do without it.
   const { createVitest } = await import('vitest/node');
+  const { AllureAsTestsFinish } = await import('../../reporters/allure-as-tests-finish.js');
   const vitest = await createVitest(
     'test',
     {
@@ -90,7 +94,8 @@ export async function runSpec(run: SpecRun): Promise<RunOutcome> {
         new ConsoleProgressReporter(),
         assurance,
         ['junit', { outputFile: files.junit, suiteName: 'ndop-assure' }],
-        ['allure-vitest/reporter', { resultsDir: files.allure }],
+        // allure-vitest's reporter, writing (and fsyncing) each test's results as it finishes rather than all at the end.
+        new AllureAsTestsFinish({ resultsDir: files.allure }),
       ],
       testTimeout: run.timeoutMs,
       hookTimeout: run.timeoutMs,

@@ -129,6 +129,20 @@ describe('ndop-assure command', () => {
     expect(readdirSync(join(dir, 'allure-results')).some((f) => f.endsWith('-result.json'))).toBe(true);
   });
 
+  it('writes allure-results for this run only, when the report directory holds an earlier run', async () => {
+    const dir = reportDir('rerun');
+    const results = () => readdirSync(join(dir, 'allure-results')).filter((f) => f.endsWith('-result.json')).sort();
+    const args = ['--target', leaky.url, '--grep', '^capability-statement ', '--report-dir', dir];
+    expect((await ndopAssure(args)).code).toBe(0);
+    const first = results();
+    expect(first).toHaveLength(2);
+    expect((await ndopAssure(args)).code).toBe(0);
+    const second = results();
+    // One result per scenario run (xml and json) of the second run; none of the first is left.
+    expect(second).toHaveLength(2);
+    expect(second.filter((f) => first.includes(f))).toEqual([]);
+  });
+
   it('exits 0 against a conformant server and writes the four outputs', async () => {
     const dir = reportDir('conformant');
     const run = await ndopAssure(['--target', leaky.url, '--grep', '^(create|search)-', '--report-dir', dir], { NDOP_SECRET_HEADERS: 'X-Api-Token' });
