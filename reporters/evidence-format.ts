@@ -3,25 +3,44 @@
  * and a copy-paste curl command. Tolerant by design: evidence from a misbehaving target is
  * often malformed, and then the raw text is shown as it came.
  */
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type * as FastXmlParser from 'fast-xml-parser';
 import type { ReportRequest } from './report-types.js';
 
-const xmlParser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  processEntities: false,
-  commentPropName: '#comment',
-  trimValues: true,
-});
-const xmlBuilder = new XMLBuilder({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  processEntities: false,
-  commentPropName: '#comment',
-  format: true,
-  indentBy: '  ',
-  suppressEmptyNode: true,
-});
+interface XmlTools {
+  parser: FastXmlParser.XMLParser;
+  builder: FastXmlParser.XMLBuilder;
+  validator: typeof FastXmlParser.XMLValidator;
+}
+let xmlTools: XmlTools | undefined;
+
+/**
+ * fast-xml-parser, loaded when the first XML body is formatted rather than with this module: the command loads the
+ * reporters before it starts the run, and the first body arrives while the main thread has nothing else to do.
+ */
+function xml(): XmlTools {
+  if (!xmlTools) {
+    const fxp = createRequire(import.meta.url)('fast-xml-parser') as typeof FastXmlParser;
+    const parser = new fxp.XMLParser({
+      preserveOrder: true,
+      ignoreAttributes: false,
+      processEntities: false,
+      commentPropName: '#comment',
+      trimValues: true,
+    });
+    const builder = new fxp.XMLBuilder({
+      preserveOrder: true,
+      ignoreAttributes: false,
+      processEntities: false,
+      commentPropName: '#comment',
+      format: true,
+      indentBy: '  ',
+      suppressEmptyNode: true,
+    });
+    xmlTools = { parser, builder, validator: fxp.XMLValidator };
+  }
+  return xmlTools;
+}
 
 function headerValue(headers: Record<string, string>, name: string): string | undefined {
   const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
@@ -56,9 +75,10 @@ function prettyJson(body: string): string {
 
 function prettyXml(body: string): string {
   // Only well-formed XML is re-indented: the lenient parser would silently drop text from broken markup.
-  if (XMLValidator.validate(body) !== true) return body;
+  const { parser, builder, validator } = xml();
+  if (validator.validate(body) !== true) return body;
   try {
-    const built = String(xmlBuilder.build(xmlParser.parse(body))).trim();
+    const built = String(builder.build(parser.parse(body))).trim();
     return built.length > 0 ? built : body;
   } catch {
     return body;

@@ -8,7 +8,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import process from 'node:process';
@@ -22,6 +22,7 @@ const CONFIG_FILES = ['tsconfig.json', 'package.json'];
 const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.json': 'json' };
 // Bundles of earlier sources kept beside the current one, for runs that chose one just before a rebuild.
 const KEPT_BUNDLES = 3;
+const ENTRY_FILE = 'entry.mjs';
 
 /**
  * The file URL of an up-to-date bundle of `entry` (relative to `root`), building it when needed; undefined when
@@ -63,8 +64,9 @@ function bundleInCache(root, version, cacheDir, id, manifest) {
   }
 }
 
+/** A bundle is a directory: its entry module and the chunks the entry imports when it needs them. */
 function bundleFile(cacheDir, id, key) {
-  return join(cacheDir, `${id}-${key}.mjs`);
+  return join(cacheDir, `${id}-${key}`, ENTRY_FILE);
 }
 
 function readConfig(root) {
@@ -107,9 +109,14 @@ async function build(root, entry, version, cacheDir, id, manifest) {
       entryPoints: [join(root, entry)],
       // Only gives the source map's paths their base (where Node finds the bundle when node_modules is a link):
       // the bundle is written below under its own name.
-      outfile: join(realpathSync(cacheDir), 'bundle.mjs'),
+      outdir: join(realpathSync(cacheDir), 'bundle'),
+      entryNames: 'entry',
+      outExtension: { '.js': '.mjs' },
       write: false,
       bundle: true,
+      // What the entry imports with import() becomes a chunk of its own, loaded only then, together with the
+      // packages only it needs: the command starts without the modules of the paths it does not take.
+      splitting: true,
       packages: 'external',
       platform: 'node',
       format: 'esm',
@@ -130,7 +137,7 @@ async function build(root, entry, version, cacheDir, id, manifest) {
     throw new Error('the bundle has inputs that were not read by the plugin');
   }
   const file = bundleFile(cacheDir, id, bundleKey(root, version, config, contents));
-  writeAtomically(file, result.outputFiles[0].contents);
+  writeDirectoryAtomically(dirname(file), result.outputFiles.map((output) => ({ name: relative(join(realpathSync(cacheDir), 'bundle'), output.path), contents: output.contents })));
   writeAtomically(manifest, JSON.stringify({ inputs: inputs.sort() }));
   removeOldBundles(cacheDir, id, file);
   return file;
@@ -179,15 +186,33 @@ function writeAtomically(file, contents) {
   }
 }
 
+/** Written into a temporary directory and renamed, so a concurrent run sees the whole bundle or none. */
+function writeDirectoryAtomically(dir, files) {
+  const temporary = `${dir}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    for (const { name, contents } of files) {
+      mkdirSync(dirname(join(temporary, name)), { recursive: true });
+      writeFileSync(join(temporary, name), contents);
+    }
+    renameSync(temporary, dir);
+  } catch (e) {
+    rmSync(temporary, { recursive: true, force: true });
+    // Another run built the same bundle first: it is the same bundle.
+    if (existsSync(join(dir, ENTRY_FILE))) return;
+    throw e;
+  }
+}
+
 function removeOldBundles(cacheDir, id, current) {
+  const currentDir = dirname(current);
   try {
     const older = readdirSync(cacheDir)
-      .filter((name) => name.startsWith(`${id}-`) && name.endsWith('.mjs'))
+      .filter((name) => name.startsWith(`${id}-`) && !name.endsWith('.tmp'))
       .map((name) => join(cacheDir, name))
-      .filter((file) => file !== current)
-      .map((file) => ({ file, mtime: statSync(file).mtimeMs }))
+      .filter((dir) => dir !== currentDir)
+      .map((dir) => ({ dir, mtime: statSync(dir).mtimeMs }))
       .sort((a, b) => b.mtime - a.mtime);
-    for (const { file } of older.slice(KEPT_BUNDLES - 1)) unlinkSync(file);
+    for (const { dir } of older.slice(KEPT_BUNDLES - 1)) rmSync(dir, { recursive: true, force: true });
   } catch {
     // Another run removed them first; an old bundle left behind costs only disk space.
   }

@@ -7,7 +7,6 @@ import { Command, Option } from 'commander';
 import { ConfigFileError } from '../config/config-file.js';
 import { resolveRunOptions, type CommandLineOptions } from '../config/run-options.js';
 import { SettingsError } from '../config/settings.js';
-import { runClientCommand } from './client-command.js';
 import { EXIT } from './exit-codes.js';
 import { parseCommandLine } from './parse-command-line.js';
 import { DataFileError } from '../engine/yaml-data.js';
@@ -15,8 +14,6 @@ import { OptInError } from '../engine/selection.js';
 import { writeRefusal } from '../engine/write-safety.js';
 import { reportCompleteness } from './completeness.js';
 import { listScenarios, runSelection, ScenarioDataError } from './list.js';
-import { checkReachable } from './preflight.js';
-import { checkHttpsTarget } from './tls-preflight.js';
 import { reportDirProblem } from './report-dir.js';
 import { runScenarios, toolVersion } from './run-scenarios.js';
 import { summaryText } from './summary.js';
@@ -67,7 +64,9 @@ function program(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'client') return runClientCommand(argv.slice(1));
+  // Imported when used, as are the preflights below: a run against the embedded server starts without the
+  // reference server's, the HTTP client's and JOSE's modules in this thread.
+  if (argv[0] === 'client') return (await import('./client-command.js')).runClientCommand(argv.slice(1));
   const command = program();
   const ended = parseCommandLine(command, argv);
   if (ended !== undefined) return ended;
@@ -116,7 +115,9 @@ export async function main(argv: string[]): Promise<number> {
   if (options.settings.targetUrl) {
     const target = options.settings.targetUrl;
     // An https target is checked with the run's own TLS settings, so a refused client certificate is one clear message.
-    const reach = target.startsWith('https:') ? await checkHttpsTarget({ ...options.settings, targetUrl: target }) : await checkReachable(target, options.settings.connectTimeoutMs);
+    const reach = target.startsWith('https:')
+      ? await (await import('./tls-preflight.js')).checkHttpsTarget({ ...options.settings, targetUrl: target })
+      : await (await import('./preflight.js')).checkReachable(target, options.settings.connectTimeoutMs);
     if (!reach.ok) {
       const reason = `the target ${options.settings.targetUrl} cannot be reached: ${reach.reason}`;
       const { json } = writeUnreachableReport(options, reason, selection);

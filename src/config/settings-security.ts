@@ -7,7 +7,8 @@
 import { resolve } from 'node:path';
 import { DEFAULT_SPINE_HEADER_SETTINGS, type SpineHeaderSettings } from '../spine/headers.js';
 import { isSpineInteraction, type SpineInteraction } from '../spine/interactions.js';
-import { AUDIT_JWT, DEFAULT_JWT_SETTINGS, JWT_ALGORITHMS, JWT_HEADERS, JWT_MODES, loadSigningKey, type JwtSettings } from '../spine/jwt.js';
+import { AUDIT_JWT } from '../spine/audit-jwt-data.js';
+import { DEFAULT_JWT_SETTINGS, JWT_ALGORITHMS, JWT_HEADERS, JWT_MODES, loadSigningKey, type JwtSettings } from '../spine/jwt-settings.js';
 import { connectionTls, DEFAULT_TLS_SETTINGS, TlsConfigError, type TlsSettings } from '../transport/tls.js';
 
 export interface SecuritySettings {

@@ -4,7 +4,8 @@ export { lintSuites, formatLintProblem, readTags, LINT_RULES, type LintProblem }
 export { loadRequirements, REQUIREMENTS_FILE, type Requirement } from './requirements.js';
 export { uncoveredRequirements } from './coverage-check.js';
 export { selectRuns, type SelectedRun } from './selection.js';
-export { runScenario, runScenarioDetailed, formatsFor, type RunContext, type ScenarioRun } from './runner.js';
+export { runScenario, runScenarioDetailed, type RunContext, type ScenarioRun } from './runner.js';
+export { formatsFor } from './formats.js';
 export { PatientSource, patientFor, PDS_PATIENT_BASE, type Patient } from './patients.js';
 export { applyPatches, PatchError } from './patches.js';
 export { openTarget, type Target } from './target.js';

@@ -207,7 +207,3 @@ export async function runScenarioDetailed(scenario: Scenario, format: Format, ct
   return { result, patients, createdIds: [...createdIds] };
 }
 
-/** The formats a scenario runs in: its own list narrowed by the run's settings. */
-export function formatsFor(scenario: Scenario, settings: EngineSettings): Format[] {
-  return (scenario.formats ?? ['xml', 'json']).filter((f) => settings.formats.includes(f));
-}

@@ -6,7 +6,7 @@
 import { basename } from 'node:path';
 import type { Format } from '../fhir/index.js';
 import type { EngineSettings } from '../config/settings.js';
-import { formatsFor } from './runner.js';
+import { formatsFor } from './formats.js';
 import type { Scenario, ScenarioFile } from './types.js';
 
 export interface SelectedRun {

@@ -2,7 +2,7 @@
 import { createPublicKey } from 'node:crypto';
 import type { EngineSettings } from '../config/settings.js';
 import type { JwtRequirement } from '../reference/jwt-guard.js';
-import { loadSigningKey } from '../spine/jwt.js';
+import { loadSigningKey } from '../spine/jwt-settings.js';
 
 export interface Target {
   url: string;

@@ -3,36 +3,15 @@
  * time, unsigned (`alg: none`) as the guide says, or signed (RS256/ES256) where an environment wants it.
  * The claim defaults and lifetime are data (audit-jwt.json); every claim can be configured.
  */
-import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomUUID, type KeyObject } from 'node:crypto';
 import { base64url, SignJWT, UnsecuredJWT, type JWTPayload } from 'jose';
+import type { ClaimOverrides, JwtAlgorithm, JwtHeader } from './jwt-settings.js';
 import { AUDIT_JWT } from './audit-jwt-data.js';
 import { scopeFor, type SpineInteraction } from './interactions.js';
 
 export { AUDIT_JWT };
-
-export const JWT_MODES = ['unsigned', 'signed', 'off'] as const;
-export const JWT_HEADERS = ['Authorization', 'Ssp-Authorization'] as const;
-export const JWT_ALGORITHMS = ['RS256', 'ES256'] as const;
-export type JwtMode = (typeof JWT_MODES)[number];
-export type JwtHeader = (typeof JWT_HEADERS)[number];
-export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
-
-/** Claims to set over the defaults; null removes a claim. */
-export type ClaimOverrides = Record<string, unknown>;
-
-export interface JwtSettings {
-  mode: JwtMode;
-  /** Authorization (Bearer, the JWT page) or Ssp-Authorization (the metadata page; INVENTORY §6.14). */
-  header: JwtHeader;
-  algorithm: JwtAlgorithm;
-  /** PEM private key (PKCS#8, PKCS#1 or SEC1) for mode "signed". */
-  keyFile?: string;
-  keyId?: string;
-  claims: ClaimOverrides;
-}
-
-export const DEFAULT_JWT_SETTINGS: JwtSettings = { mode: 'unsigned', header: 'Authorization', algorithm: 'RS256', claims: {} };
+export { DEFAULT_JWT_SETTINGS, JWT_ALGORITHMS, JWT_HEADERS, JWT_MODES, loadSigningKey } from './jwt-settings.js';
+export type { ClaimOverrides, JwtAlgorithm, JwtHeader, JwtMode, JwtSettings } from './jwt-settings.js';
 
 /** Who is asking: the requesting system's ASID and organisation's ODS code. */
 export interface Requester {
@@ -117,29 +96,3 @@ export function authorizationValue(header: JwtHeader, token: string): string {
   return header === 'Authorization' ? `Bearer ${token}` : token;
 }
 
-const KEY_TYPE: Record<JwtAlgorithm, { type: string; curve?: string }> = {
-  RS256: { type: 'rsa' },
-  ES256: { type: 'ec', curve: 'prime256v1' },
-};
-
-/** Reads and checks a signing key; every problem is one message naming the file. */
-export function loadSigningKey(keyFile: string, algorithm: JwtAlgorithm): KeyObject {
-  let pem: string;
-  try {
-    pem = readFileSync(keyFile, 'utf8');
-  } catch (e) {
-    throw new Error(`${keyFile}: the JWT signing key cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  let key: KeyObject;
-  try {
-    key = createPrivateKey(pem);
-  } catch (e) {
-    throw new Error(`${keyFile}: not a PEM private key (${(e as Error).message})`);
-  }
-  const want = KEY_TYPE[algorithm];
-  const curve = key.asymmetricKeyDetails?.namedCurve;
-  if (key.asymmetricKeyType !== want.type || (want.curve && curve !== want.curve)) {
-    throw new Error(`${keyFile}: ${algorithm} needs ${want.curve ? `an EC ${want.curve} (P-256)` : 'an RSA'} key, but this is ${key.asymmetricKeyType}${curve ? ` ${curve}` : ''}`);
-  }
-  return key;
-}

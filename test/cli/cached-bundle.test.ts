@@ -31,8 +31,9 @@ function projectCopy(leaveOut: string[] = []): string {
 }
 
 const cacheDirOf = (project: string) => join(project, 'node_modules', '.cache', 'ndop-assure', 'bundles');
-const bundlesIn = (project: string) => (existsSync(cacheDirOf(project)) ? readdirSync(cacheDirOf(project)).filter((name) => name.endsWith('.mjs')).sort() : []);
-/** Bundles are named <entry>-<sources>.mjs: the command's and the scenario runtime's. */
+const bundlesIn = (project: string) =>
+  existsSync(cacheDirOf(project)) ? readdirSync(cacheDirOf(project)).filter((name) => existsSync(join(cacheDirOf(project), name, 'entry.mjs'))).sort() : [];
+/** Bundles are directories named <entry>-<sources> (entry.mjs and its chunks): the command's and the scenario runtime's. */
 const entriesBundled = (project: string) => new Set(bundlesIn(project).map((name) => name.split('-')[0])).size;
 const CAPABILITY_RUN = ['--grep', '^capability-statement', '--format', 'json'];
 
