@@ -3,9 +3,9 @@
  * config-file.schema.json. Any problem is a ConfigFileError naming the file and the key.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Ajv, ValidateFunction } from 'ajv';
+import type * as Yaml from 'yaml';
 import type { SecurityFile } from './settings-security.js';
 
 export interface ConfigFile extends SecurityFile {
@@ -27,11 +27,18 @@ export interface ConfigFile extends SecurityFile {
 export class ConfigFileError extends Error {}
 
 const schema = JSON.parse(readFileSync(new URL('./config-file.schema.json', import.meta.url), 'utf8'));
-const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
-// ajv-formats is CommonJS: its default export arrives wrapped under NodeNext.
-const addFormats = addFormatsModule as unknown as (a: Ajv) => Ajv;
-addFormats(ajv);
-const validate = ajv.compile<ConfigFile>(schema);
+// ajv, its formats and the YAML parser are loaded, and the schema compiled, only when there is a file to read:
+// most runs have none.
+const load = createRequire(import.meta.url);
+let compiled: ValidateFunction<ConfigFile> | undefined;
+function validator(): ValidateFunction<ConfigFile> {
+  if (!compiled) {
+    const ajv = new (load('ajv') as typeof import('ajv')).Ajv({ allErrors: true, strict: true, strictRequired: false });
+    (load('ajv-formats') as (a: Ajv) => Ajv)(ajv);
+    compiled = ajv.compile<ConfigFile>(schema);
+  }
+  return compiled;
+}
 
 /** The keys the schema knows at a JSON Pointer such as /jwt. */
 function knownKeysAt(instancePath: string): string[] {
@@ -40,7 +47,7 @@ function knownKeysAt(instancePath: string): string[] {
   return Object.keys(node.properties ?? {});
 }
 
-function describeError(error: NonNullable<typeof validate.errors>[number]): string {
+function describeError(error: NonNullable<ValidateFunction['errors']>[number]): string {
   const where = error.instancePath || '/';
   if (error.keyword === 'additionalProperties') {
     return `${where}: unknown key "${String(error.params.additionalProperty)}" (known keys: ${knownKeysAt(error.instancePath).join(', ')})`;
@@ -60,6 +67,7 @@ export function loadConfigFile(file: string): ConfigFile {
   } catch (e) {
     throw new ConfigFileError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
+  const { parse: parseYaml, YAMLParseError } = load('yaml') as typeof Yaml;
   let data: unknown;
   try {
     data = parseYaml(text);
@@ -68,6 +76,7 @@ export function loadConfigFile(file: string): ConfigFile {
     throw new ConfigFileError(`${file}: not valid YAML or JSON${where}: ${(e as Error).message.split('\n')[0]}`);
   }
   if (data === null || data === undefined) return {};
+  const validate = validator();
   if (!validate(data)) {
     throw new ConfigFileError(`${file}: ${(validate.errors ?? []).filter((e) => e.keyword !== 'propertyNames').map(describeError).join('; ')}`);
   }

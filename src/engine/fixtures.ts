@@ -1,20 +1,13 @@
 /** Request bodies built from fixture files (JSON or XML FHIR) plus patches, rendered in the wanted format. */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseResource, serializeResource, type Format, type Resource } from '../fhir/index.js';
-import { FIXTURES_DIR } from './paths.js';
+import { fixturePath } from './paths.js';
+
+export { fixtureExists, fixturePath } from './paths.js';
 
 export class FixtureError extends Error {}
 
 const cache = new Map<string, Resource>();
-
-export function fixturePath(name: string): string {
-  return path.join(FIXTURES_DIR, name);
-}
-
-export function fixtureExists(name: string): boolean {
-  return existsSync(fixturePath(name));
-}
 
 /** The fixture as a FHIR JSON object (a fresh copy each call). */
 export function loadFixture(name: string): Resource {

@@ -4,8 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fixtureExists } from './fixtures.js';
-import { SUITES_DIR } from './paths.js';
+import { fixtureExists, SUITES_DIR } from './paths.js';
 import { referencedRoots } from './templating.js';
 import type { ScenarioFile } from './types.js';
 

@@ -1,7 +1,8 @@
 /** Reads a YAML (or JSON) data file and checks it against a JSON Schema; every problem names file, path and reason. */
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { LineCounter, parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
+import type * as Yaml from 'yaml';
 import { cached, cacheKey } from './data-cache.js';
 import { displayPath } from './paths.js';
 
@@ -15,13 +16,17 @@ export class DataFileError extends Error {
   }
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+// The YAML parser and ajv are loaded only to parse and check a file the cache does not hold (data-cache.ts): a run
+// whose data files are unchanged starts without them.
+const load = createRequire(import.meta.url);
+let ajv: AjvClass | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
 function validatorFor(schemaFile: string): ValidateFunction {
   let fn = compiled.get(schemaFile);
   if (!fn) {
     const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as object;
+    ajv ??= new (load('ajv') as typeof import('ajv')).Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
     fn = ajv.compile(schema);
     compiled.set(schemaFile, fn);
   }
@@ -69,6 +74,7 @@ export function readYamlData<T>(file: string, schemaFile: string, text?: string)
 }
 
 function parseAndCheck<T>(shown: string, source: string, schemaFile: string): T {
+  const { LineCounter, parseDocument } = load('yaml') as typeof Yaml;
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { prettyErrors: false, lineCounter });
   if (doc.errors.length > 0) {

@@ -4,7 +4,9 @@
  * keywords (fhir*) the issue mapper reads. Each keyword reports a ready-made issue in its
  * error's params so that the mapper needs no knowledge of the rule.
  */
-import { _, Name, type Ajv } from 'ajv';
+// ajv's code generation alone: a validator loaded from the cache runs without the rest of ajv.
+import { _, Name } from 'ajv/dist/compile/codegen/index.js';
+import type { Ajv } from 'ajv';
 import type { ErrorObject, KeywordCxt } from 'ajv';
 
 import { isResourceType, model } from '../fhir/model/index.js';

@@ -13,7 +13,8 @@
  * Schema: `fhirProperties` holds what `properties` would, `fhirRequired` and `fhirDependencies`
  * what `required` and `dependencies` would; properties not listed are always refused.
  */
-import { _, Name, type Ajv } from 'ajv';
+import { _, Name } from 'ajv/dist/compile/codegen/index.js';
+import type { Ajv } from 'ajv';
 import type { ErrorObject, KeywordCxt } from 'ajv';
 import type { Factories, RuntimeValues } from './runtime-values.js';
 

@@ -7,7 +7,8 @@
  * refers to it as `runtime.value(i)`; when the code is loaded from the cache, `runtime.value(i)`
  * builds entry i from its recorded data with the same factory, once.
  */
-import { _, type Code, type CodeOptions } from 'ajv';
+import { _ } from 'ajv/dist/compile/codegen/index.js';
+import type { Code, CodeOptions } from 'ajv';
 
 /** Builds one runtime value from JSON data. */
 export type Factory = (data: never) => unknown;

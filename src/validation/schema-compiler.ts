@@ -3,9 +3,9 @@
  * function of each resource profile and of base resource types, and can write everything it
  * compiled as one standalone module (ajv's standaloneCode) for the cache (compiled-cache.ts).
  */
-import { Ajv } from 'ajv';
-import type { ValidateFunction } from 'ajv';
-import standalone from 'ajv/dist/standalone/index.js';
+import { createRequire } from 'node:module';
+import type { Ajv, ValidateFunction } from 'ajv';
+import type standalone from 'ajv/dist/standalone/index.js';
 import { isResourceType } from '../fhir/model/index.js';
 import { profileTree } from './element-rules.js';
 import { addFhirKeywords } from './keywords.js';
@@ -18,6 +18,9 @@ import type { Terminology } from './terminology.js';
 import { testOnlyRegExp } from './test-only-regexp.js';
 
 type Node = Record<string, unknown>;
+
+// ajv itself is loaded only to compile: a validator loaded from the cache (compiled-cache.ts) runs without it.
+const load = createRequire(import.meta.url);
 
 /** ajv's messages, passed on, except its notice that jsPropertySyntax is deprecated (the option is used on purpose). */
 const AJV_LOGGER = {
@@ -54,7 +57,7 @@ export class SchemaCompiler {
     this.runtime = new RuntimeValues(factories);
     // jsPropertySyntax: instancePaths such as `.extension[0].valueCodeableConcept`, which are nearly
     // FHIRPath already (issues.ts). ajv deprecates the option, so its one warning about it is dropped.
-    this.ajv = new Ajv({
+    this.ajv = new (load('ajv') as typeof import('ajv')).Ajv({
       allErrors: true,
       verbose: true,
       strict: false,
@@ -104,7 +107,7 @@ export class SchemaCompiler {
   moduleCode(): { code: string; runtime: RuntimeValues['entries']; names: Record<string, string> } {
     const names = this.moduleNames();
     const refs = Object.fromEntries(Object.entries(names).map(([id, name]) => [name, id]));
-    return { code: standalone.default(this.ajv, refs), runtime: this.runtime.entries, names };
+    return { code: (load('ajv/dist/standalone/index.js') as typeof standalone).default(this.ajv, refs), runtime: this.runtime.entries, names };
   }
 
   /** The module's export name of each schema id compiled so far. */

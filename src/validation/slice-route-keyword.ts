@@ -10,7 +10,8 @@
  * Schema: `fhirSliceRoute` lists one schema per slice and, last, the schema of items no slice
  * takes; `fhirSliceUrls` lists the slices' urls in the same order.
  */
-import { _, type Ajv } from 'ajv';
+import { _ } from 'ajv/dist/compile/codegen/index.js';
+import type { Ajv } from 'ajv';
 import type { KeywordCxt } from 'ajv';
 
 export function addSliceRouteKeyword(ajv: Ajv): void {
