@@ -81,7 +81,7 @@ export async function runSpec(run: SpecRun): Promise<RunOutcome> {
   const runtime = run.runtime ? await cachedBundle(PROJECT_ROOT, run.runtime) : undefined;
   // Loaded only by runs that start tests: --list, --help and refused runs do without it.
   const { createVitest } = await import('vitest/node');
-  const { AllureAsTestsFinish } = await import('../../reporters/allure-as-tests-finish.js');
+  const { AllureOffThread } = await import('../../reporters/allure-off-thread.js');
   const vitest = await createVitest(
     'test',
     {
@@ -94,8 +94,8 @@ export async function runSpec(run: SpecRun): Promise<RunOutcome> {
         new ConsoleProgressReporter(),
         assurance,
         ['junit', { outputFile: files.junit, suiteName: 'ndop-assure' }],
-        // allure-vitest's reporter, writing (and fsyncing) each test's results as it finishes rather than all at the end.
-        new AllureAsTestsFinish({ resultsDir: files.allure }),
+        // allure-vitest's reporter, writing (and fsyncing) each test's results in a thread of its own as it finishes.
+        new AllureOffThread({ resultsDir: files.allure }),
       ],
       testTimeout: run.timeoutMs,
       hookTimeout: run.timeoutMs,

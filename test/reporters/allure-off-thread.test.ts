@@ -1,8 +1,8 @@
 /**
- * AllureAsTestsFinish writes each test's Allure result when vitest reports the test finished, not at the end
- * of the run, and writes the same results as allure-vitest's own reporter: the fixture modules are run once
- * with each, and the results compared with their attachments read in and what differs from run to run
- * (uuids, times) left out.
+ * AllureOffThread writes each test's Allure result in a thread of its own, and writes the same results as
+ * allure-vitest's own reporter: the fixture modules are run once with each, and the results compared with their
+ * attachments read in and what differs from run to run (uuids, times) left out. Its end waits for the thread, so
+ * every result is on disk when the run ends.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createVitest, type Reporter } from 'vitest/node';
-import { AllureAsTestsFinish } from '../../reporters/allure-as-tests-finish.js';
+import { AllureOffThread } from '../../reporters/allure-off-thread.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/allure/', import.meta.url));
 const quiet = () => new Writable({ write: (_chunk, _encoding, done) => done() });
@@ -52,26 +52,27 @@ function resultsOf(dir: string): { files: Record<string, number>; results: unkno
 }
 
 let stock: ReturnType<typeof resultsOf>;
-let asTheyFinish: ReturnType<typeof resultsOf>;
-let writtenBeforeTheEnd: string[] = [];
+let offThread: ReturnType<typeof resultsOf>;
+let onDiskAtTheEnd: string[] = [];
 
 beforeAll(async () => {
   const stockDir = mkdtempSync(join(tmpdir(), 'ndop-allure-stock-'));
   await runFixtures([['allure-vitest/reporter', { resultsDir: stockDir }]]);
   stock = resultsOf(stockDir);
 
-  const dir = mkdtempSync(join(tmpdir(), 'ndop-allure-as-tests-finish-'));
-  const written: string[] = [];
-  // Reporters end in their order: this one sees what was written before AllureAsTestsFinish's onTestRunEnd.
-  const endWatcher: Reporter = { onTestRunEnd: () => void (writtenBeforeTheEnd = [...written]) };
-  await runFixtures([endWatcher, new AllureAsTestsFinish({ resultsDir: dir, listeners: [{ afterTestResultWrite: (r) => void written.push(r.name ?? '') }] })]);
-  asTheyFinish = resultsOf(dir);
+  const dir = mkdtempSync(join(tmpdir(), 'ndop-allure-off-thread-'));
+  // Reporters end in their order: this one looks at the disk once AllureOffThread's onTestRunEnd has finished.
+  const endWatcher: Reporter = {
+    onTestRunEnd: () => void (onDiskAtTheEnd = readdirSync(dir).filter((n) => n.endsWith('-result.json')).map((n) => (JSON.parse(readFileSync(join(dir, n), 'utf8')) as { name: string }).name)),
+  };
+  await runFixtures([new AllureOffThread({ resultsDir: dir }), endWatcher]);
+  offThread = resultsOf(dir);
 }, 60_000);
 
-describe('Allure results written as tests finish', () => {
-  it('are the results allure-vitest writes at the end of the run', () => {
+describe('Allure results written in a thread of their own', () => {
+  it('are the results allure-vitest writes itself', () => {
     expect(stock.results).toHaveLength(4);
-    expect(asTheyFinish).toEqual(stock);
+    expect(offThread).toEqual(stock);
   });
 
   it('include steps, attachments, failures, a label from a suite hook and the hook failure as a global error', () => {
@@ -81,7 +82,7 @@ describe('Allure results written as tests finish', () => {
     }
   });
 
-  it('are on disk before the run ends', () => {
-    expect([...writtenBeforeTheEnd].sort()).toEqual(['create-a [json]', 'create-a [xml]', 'history-a [xml]', 'search-a [json]']);
+  it('are all on disk when the reporter has ended', () => {
+    expect([...onDiskAtTheEnd].sort()).toEqual(['create-a [json]', 'create-a [xml]', 'history-a [xml]', 'search-a [json]']);
   });
 });
