@@ -2,7 +2,8 @@
  * Runs the scenario spec through vitest with the run's reporters: console progress, the
  * assurance report (JSON + HTML), JUnit and Allure, all from the same run.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cachedBundle } from '../build/cached-bundle.js';
@@ -57,6 +58,25 @@ export interface SpecRun {
   mode?: 'server' | 'client';
 }
 
+/**
+ * Allure's results are one file per test and attachment: those of an earlier run in the same directory would show
+ * up in this run's Allure report (the other three outputs are overwritten). They are moved aside at once and
+ * deleted while the run goes on (some 330 files: ~50 ms).
+ */
+function setAsideEarlierResults(dir: string): Promise<void> {
+  if (!existsSync(dir)) return Promise.resolve();
+  const aside = `${dir}.earlier-${process.pid}-${Date.now()}`;
+  try {
+    renameSync(dir, aside);
+  } catch {
+    // Not movable (permissions, say): deleted in place before the run writes any.
+    rmSync(dir, { recursive: true, force: true });
+    return Promise.resolve();
+  }
+  // Left behind if it cannot be deleted: it is no longer where Allure looks, and the run's own results are whole.
+  return rm(aside, { recursive: true, force: true }).catch(() => undefined);
+}
+
 /** Runs one spec through vitest with the four reporters; the assurance report is the outcome. */
 export async function runSpec(run: SpecRun): Promise<RunOutcome> {
   const reportDir = resolve(run.reportDir);
@@ -75,9 +95,7 @@ export async function runSpec(run: SpecRun): Promise<RunOutcome> {
     ...(run.selection ? { selection: run.selection } : {}),
     ...(run.mode ? { mode: run.mode } : {}),
   });
-  // Allure's results are one file per test and attachment: those of an earlier run in the same directory would
-  // otherwise show up in this run's Allure report. The other three outputs are overwritten anyway.
-  rmSync(files.allure, { recursive: true, force: true });
+  const earlierAllure = setAsideEarlierResults(files.allure);
   const runtime = run.runtime ? await cachedBundle(PROJECT_ROOT, run.runtime) : undefined;
   // Loaded only by runs that start tests: --list, --help and refused runs do without it.
   const { createVitest } = await import('vitest/node');
@@ -113,6 +131,7 @@ export async function runSpec(run: SpecRun): Promise<RunOutcome> {
     await vitest.start([run.spec]);
   } finally {
     await vitest.close();
+    await earlierAllure;
   }
   if (!assurance.report) throw new Error('the run ended without an assurance report');
   return { report: assurance.report, files };

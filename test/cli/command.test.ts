@@ -141,6 +141,8 @@ describe('ndop-assure command', () => {
     // One result per scenario run (xml and json) of the second run; none of the first is left.
     expect(second).toHaveLength(2);
     expect(second.filter((f) => first.includes(f))).toEqual([]);
+    // The earlier results were moved aside and deleted during the run: nothing of them is left in the directory.
+    expect(readdirSync(dir).filter((name) => name.startsWith('allure-results.'))).toEqual([]);
   });
 
   it('exits 0 against a conformant server and writes the four outputs', async () => {
