@@ -4,18 +4,19 @@
  * the assurance run's test worker included; loading the generated code takes a few milliseconds.
  *
  * An entry is keyed by a hash of everything the generated code depends on: the profile folder's
- * files, this folder's sources, the FHIR model and codec (src/fhir), and ajv's version. Any edit
- * is a miss, which compiles and writes a new entry. An entry holds the generated module
+ * files, this folder's sources, the FHIR model and codec (src/fhir), and the versions of ajv and of
+ * fast-xml-parser (which reads the profiles). Any edit is a miss, which compiles and writes a new entry. An entry holds the generated module
  * (`<key>.js`) and what it needs besides code (`<key>.json`): the runtime values' data
  * (runtime-values.ts), the compiled profiles, and the CodeSystems and ValueSets that bindings
  * check against. A cache that cannot be read or written is simply not used.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInThisContext } from 'node:vm';
+import { threadId } from 'node:worker_threads';
 import type { ValidateFunction } from 'ajv';
 import type { LoadedRuntime, RuntimeValueEntry } from './runtime-values.js';
 import type { ProfileStore } from './profile-store.js';
@@ -51,14 +52,34 @@ function filesUnder(dir: string): string[] {
   return out;
 }
 
+function digestOf(dirs: string[], into = createHash('sha1')): ReturnType<typeof createHash> {
+  for (const dir of dirs) {
+    for (const file of filesUnder(dir)) into.update(relative(dir, file)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return into;
+}
+
+/** A package's version, from the package.json above its entry (not every package exports its package.json). */
+function versionOf(pkg: string): string {
+  let dir = dirname(requireFromHere.resolve(pkg));
+  while (!existsSync(join(dir, 'package.json')) || (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== pkg) {
+    const parent = dirname(dir);
+    if (parent === dir) return 'unknown';
+    dir = parent;
+  }
+  return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * The code's part of every key, taken once, when this module is loaded: the sources as this process runs them (a
+ * file edited later must not lend its new bytes to an entry the old code compiles), ajv's version, and
+ * fast-xml-parser's, which reads the profiles.
+ */
+const CODE_DIGEST = digestOf(SOURCES, createHash('sha1').update(`${ENTRY_FORMAT}\0ajv ${versionOf('ajv')}\0fast-xml-parser ${versionOf('fast-xml-parser')}\0`)).digest('hex');
+
 /** The key of the validator compiled from `profileDir` by this code; it also covers the folder's location. */
 export function validatorCacheKey(profileDir: string): string {
-  const hash = createHash('sha1');
-  hash.update(`${ENTRY_FORMAT}\0${String((requireFromHere('ajv/package.json') as { version: string }).version)}\0${profileDir}\0`);
-  for (const dir of [profileDir, ...SOURCES]) {
-    for (const file of filesUnder(dir)) hash.update(relative(dir, file)).update('\0').update(readFileSync(file)).update('\0');
-  }
-  return hash.digest('hex');
+  return digestOf([profileDir], createHash('sha1').update(`${CODE_DIGEST}\0${profileDir}\0`)).digest('hex');
 }
 
 export interface StoredValidator {
@@ -84,7 +105,8 @@ export function writeCachedValidator(cacheDir: string, key: string, stored: Stor
       [`${key}.js`, stored.code],
       [`${key}.json`, JSON.stringify(stored.entry)],
     ] as const) {
-      const temporary = join(cacheDir, `${name}.${process.pid}.tmp`);
+      // Threads of one process (vitest's workers) share its pid.
+      const temporary = join(cacheDir, `${name}.${process.pid}-${threadId}-${randomBytes(4).toString('hex')}.tmp`);
       writeFileSync(temporary, text);
       renameSync(temporary, join(cacheDir, name));
     }

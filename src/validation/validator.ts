@@ -176,7 +176,8 @@ function buildValidator(profileDir: string, source: Source): Validator & Validat
     useModule(source.stored, source.filename, false);
   } else {
     const stored = compileAll(true)!;
-    writeCachedValidator(source.cacheDir, source.key, stored);
+    // Stored only if the profiles read are still those the key was made from (an edit meanwhile is a miss next time).
+    if (cacheKeyOf(profileDir) === source.key) writeCachedValidator(source.cacheDir, source.key, stored);
     // The validator runs the module's code whether it was compiled here or read: a hit and a miss behave alike.
     useModule(stored, join(source.cacheDir, `${source.key}.js`), true);
   }
