@@ -2,18 +2,34 @@
 // Entry point for `npx ndop-assure`. There is no build step: the command runs from an esbuild bundle of
 // src/cli/main.ts that is rebuilt whenever a file it was built from changes (src/build/cached-bundle.js), and
 // from the TypeScript through tsx when no bundle can be had (no esbuild, no writable cache).
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cachedBundle } from '../src/build/cached-bundle.js';
 
+// EXIT.untestable (src/cli/exit-codes.ts), which this file cannot import: it runs before TypeScript can.
+const UNTESTABLE = 3;
 const args = process.argv.slice(2);
-const bundle = await cachedBundle(fileURLToPath(new URL('..', import.meta.url)), 'src/cli/main.ts');
-const { main } = bundle ? await fromBundle(bundle.url) : await throughTsx();
-process.exit(await main(args));
+try {
+  const bundle = await cachedBundle(fileURLToPath(new URL('..', import.meta.url)), 'src/cli/main.ts');
+  const { main } = (bundle && (await fromBundle(bundle.url))) || (await throughTsx());
+  process.exit(await main(args));
+} catch (e) {
+  // Never exit 1 (not conformant) for a fault of the tool itself, nor without saying what it was.
+  process.stderr.write(`ndop-assure: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(UNTESTABLE);
+}
 
+/** The command from its bundle; a bundle that does not load (damaged on disk) is removed, and tsx runs it instead. */
 async function fromBundle(url) {
   // Stack traces name the TypeScript sources, as under tsx.
   process.setSourceMapsEnabled(true);
-  return import(url);
+  try {
+    return await import(url);
+  } catch {
+    rmSync(dirname(fileURLToPath(url)), { recursive: true, force: true });
+    return undefined;
+  }
 }
 
 async function throughTsx() {

@@ -8,7 +8,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import process from 'node:process';
@@ -20,9 +20,13 @@ const OWN_PLACE = relative(resolve(dirname(OWN_SOURCE), '..', '..'), OWN_SOURCE)
 // Files esbuild reads besides the modules themselves (compiler options, the package's module type).
 const CONFIG_FILES = ['tsconfig.json', 'package.json'];
 const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.json': 'json' };
-// Bundles of earlier sources kept beside the current one, for runs that chose one just before a rebuild.
-const KEPT_BUNDLES = 3;
+// Bundles of earlier sources kept beside the current one whatever their age, and how long any other must have been
+// left alone before it is removed.
+const KEPT_BUNDLES = 2;
+const IDLE_BEFORE_REMOVAL_MS = 60 * 60 * 1000;
 const ENTRY_FILE = 'entry.mjs';
+// The names of a bundle's files, written with them.
+const FILE_LIST = 'files.json';
 
 /**
  * The file URL of an up-to-date bundle of `entry` (relative to `root`), building it when needed; undefined when
@@ -57,10 +61,20 @@ function bundleInCache(root, version, cacheDir, id, manifest) {
     const { inputs } = JSON.parse(readFileSync(manifest, 'utf8'));
     const contents = new Map(inputs.map((input) => [input, readFileSync(join(root, input))]));
     const file = bundleFile(cacheDir, id, bundleKey(root, version, readConfig(root), contents));
-    return existsSync(file) ? file : undefined;
+    return bundleComplete(dirname(file)) ? file : undefined;
   } catch {
     // No manifest yet, or an input is gone: build afresh.
     return undefined;
+  }
+}
+
+/** Every file the bundle was written with is there (a chunk is imported only when needed: a missing one would fail late). */
+function bundleComplete(dir) {
+  try {
+    const { files } = JSON.parse(readFileSync(join(dir, FILE_LIST), 'utf8'));
+    return files.every((name) => existsSync(join(dir, name)));
+  } catch {
+    return false;
   }
 }
 
@@ -99,6 +113,8 @@ function bundleKey(root, version, config, contents) {
 async function build(root, entry, version, cacheDir, id, manifest) {
   const config = readConfig(root);
   mkdirSync(cacheDir, { recursive: true });
+  // A bundle that could not be written would be built for nothing, on every run (a read-only install).
+  accessSync(cacheDir, constants.W_OK);
   const esbuild = await import(pathToFileURL(createRequire(join(root, 'package.json')).resolve('esbuild')).href);
   // The bytes esbuild was given, so the key names what was built even if a file changes meanwhile.
   const contents = new Map();
@@ -137,7 +153,11 @@ async function build(root, entry, version, cacheDir, id, manifest) {
     throw new Error('the bundle has inputs that were not read by the plugin');
   }
   const file = bundleFile(cacheDir, id, bundleKey(root, version, config, contents));
-  writeDirectoryAtomically(dirname(file), result.outputFiles.map((output) => ({ name: relative(join(realpathSync(cacheDir), 'bundle'), output.path), contents: output.contents })));
+  const outputs = result.outputFiles.map((output) => ({ name: relative(join(realpathSync(cacheDir), 'bundle'), output.path), contents: output.contents }));
+  outputs.push({ name: FILE_LIST, contents: JSON.stringify({ files: outputs.map((o) => o.name) }) });
+  // A folder of this name that lacks a file is damaged: replaced, not kept.
+  if (!bundleComplete(dirname(file))) rmSync(dirname(file), { recursive: true, force: true });
+  writeDirectoryAtomically(dirname(file), outputs);
   writeAtomically(manifest, JSON.stringify({ inputs: inputs.sort() }));
   removeOldBundles(cacheDir, id, file);
   return file;
@@ -198,21 +218,24 @@ function writeDirectoryAtomically(dir, files) {
   } catch (e) {
     rmSync(temporary, { recursive: true, force: true });
     // Another run built the same bundle first: it is the same bundle.
-    if (existsSync(join(dir, ENTRY_FILE))) return;
+    if (bundleComplete(dir)) return;
     throw e;
   }
 }
 
 function removeOldBundles(cacheDir, id, current) {
   const currentDir = dirname(current);
+  const now = Date.now();
   try {
     const older = readdirSync(cacheDir)
-      .filter((name) => name.startsWith(`${id}-`) && !name.endsWith('.tmp'))
+      .filter((name) => name.startsWith(`${id}-`))
       .map((name) => join(cacheDir, name))
       .filter((dir) => dir !== currentDir)
       .map((dir) => ({ dir, mtime: statSync(dir).mtimeMs }))
       .sort((a, b) => b.mtime - a.mtime);
-    for (const { dir } of older.slice(KEPT_BUNDLES - 1)) rmSync(dir, { recursive: true, force: true });
+    // A run that started from an older bundle may still import its chunks: only bundles (and folders left by
+    // interrupted builds) untouched for an hour go, and the newest few stay whatever their age.
+    for (const { dir, mtime } of older.slice(KEPT_BUNDLES)) if (now - mtime > IDLE_BEFORE_REMOVAL_MS) rmSync(dir, { recursive: true, force: true });
   } catch {
     // Another run removed them first; an old bundle left behind costs only disk space.
   }

@@ -74,6 +74,21 @@ describe('the command bundle', () => {
     expect(statSync(join(cacheDirOf(project), bundle!)).mtimeMs).toBe(written);
   });
 
+  it('is built again when a file of it is missing, and a bundle that does not load is not run', async () => {
+    const listing = await run(project, ['--list']);
+    expect(listing.code).toBe(0);
+    const [bundle] = bundlesIn(project);
+    const dir = join(cacheDirOf(project), bundle!);
+    const chunk = readdirSync(dir).find((name) => name.startsWith('client-command-'))!;
+    // A chunk imported only by the client mode: a run would fail only when it got there.
+    unlinkSync(join(dir, chunk));
+    expect(await run(project, ['--list'])).toMatchObject({ code: 0, stdout: listing.stdout });
+    expect(readdirSync(join(cacheDirOf(project), bundlesIn(project)[0]!))).toContain(chunk);
+    // An entry that cannot be imported: the bundle is dropped and the command runs through tsx, with the same output.
+    writeFileSync(join(cacheDirOf(project), bundlesIn(project)[0]!, 'entry.mjs'), 'export const main = ;');
+    expect(await run(project, ['--list'])).toMatchObject({ code: 0, stdout: listing.stdout });
+  });
+
   it('is rebuilt when a source it was built from changes, and the next run shows the change', async () => {
     expect((await run(project, ['--list'])).stdout).toContain('Requirements (server):');
     expect(await run(project, [...CAPABILITY_RUN, '--report-dir', join(project, 'before')])).toMatchObject({ code: 0, stderr: '' });
