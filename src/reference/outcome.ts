@@ -5,6 +5,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { parseResource } from '../fhir/index.js';
 import type { ResourceData } from './store.js';
@@ -60,7 +61,7 @@ function findFile(dir: string, pattern: RegExp): string | undefined {
 }
 
 /** Code → display of Spine-ErrorOrWarningCode-1, read through the codec from the repository's profiles/. */
-export function loadSpineErrorDisplays(profileDir = new URL('../../profiles/', import.meta.url).pathname): Map<string, string> {
+export function loadSpineErrorDisplays(profileDir = fileURLToPath(new URL('../../profiles/', import.meta.url))): Map<string, string> {
   const file = findFile(profileDir, CODE_SYSTEM_FILE);
   if (!file) throw new Error(`${profileDir}: no CodeSystem-Spine-ErrorOrWarningCode-1.xml or .json found`);
   const codeSystem = parseResource(readFileSync(file, 'utf8'), file.endsWith('.json') ? 'json' : 'xml');
