@@ -15,6 +15,9 @@ import AllureVitestReporter, { type AllureVitestReporterConfig } from 'allure-vi
 import { experimental_getRunnerTask, type RunnerTask, type TestCase, type TestModule } from 'vitest/node';
 
 type Config = Omit<AllureVitestReporterConfig, 'listeners'>;
+
+/** How long the end of a run waits for the writer thread: it writes a run's results in well under a second. */
+const WRITER_END_TIMEOUT_MS = 60_000;
 type Task = RunnerTask & { file?: { filepath: string }; suite?: { name: string; suite?: unknown } };
 
 interface SuiteChain {
@@ -90,7 +93,7 @@ export class AllureOffThread extends AllureVitestReporter {
 
   override async onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
     super.onTestRunEnd(modules);
-    await this.started;
+    await Promise.race([this.started, new Promise((resolve) => setTimeout(resolve, WRITER_END_TIMEOUT_MS).unref())]);
     if (this.exited) throw this.failure ?? new Error('the Allure writer thread stopped before the end of the run');
     const ended = new Promise<void>((resolve, reject) => {
       this.thread.once('message', (message) => (message === 'ended' ? resolve() : reject(new Error(`Allure writer thread: unexpected ${String(message)}`))));
@@ -98,9 +101,14 @@ export class AllureOffThread extends AllureVitestReporter {
       this.thread.once('exit', (code) => reject(this.failure ?? new Error(`the Allure writer thread stopped (exit code ${code}) before writing every result`)));
     });
     this.thread.postMessage({ end: true });
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`the Allure writer thread did not finish within ${WRITER_END_TIMEOUT_MS / 1000} s; allure-results may be incomplete`)), WRITER_END_TIMEOUT_MS);
+    });
     try {
-      await ended;
+      await Promise.race([ended, stuck]);
     } finally {
+      clearTimeout(timer);
       await this.thread.terminate();
     }
   }
