@@ -24,14 +24,9 @@ function embeddedJwtRequirement(settings: EngineSettings | undefined): JwtRequir
   };
 }
 
-/**
- * The target at `targetUrl`, else the embedded reference server: the one at `embeddedUrl` when the
- * command has already started it (in its own main thread, otherwise idle while the scenarios run),
- * else one started here.
- */
-export async function openTarget(targetUrl: string | undefined, settings?: EngineSettings, embeddedUrl?: string): Promise<Target> {
+/** The target at `targetUrl`, else the embedded reference server, started here. */
+export async function openTarget(targetUrl: string | undefined, settings?: EngineSettings): Promise<Target> {
   if (targetUrl) return { url: targetUrl.replace(/\/+$/, ''), embedded: false, close: async () => {} };
-  if (embeddedUrl) return { url: embeddedUrl, embedded: true, close: async () => {} };
   return startEmbeddedTarget(settings);
 }
 

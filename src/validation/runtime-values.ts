@@ -38,7 +38,7 @@ export class RuntimeValues {
     return { value, code: _`runtime.value(${index})` };
   }
 
-  /** The runtime for code loaded with these recorded entries: each value is built on first use. */
+  /** The runtime for code loaded with these recorded entries: each value is built once, when the code asks for it (as it loads). */
   loaded(entries: RuntimeValueEntry[], regExp: LoadedRuntime['regExp']): LoadedRuntime {
     const made: unknown[] = [];
     return {
