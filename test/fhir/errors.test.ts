@@ -1,7 +1,8 @@
 /** Each kind of bad input gives a FhirFormatError whose path and reason say where and why (cases in error-cases.json). */
 import { readFileSync } from 'node:fs';
+import { formatErrorOf as failure } from '../support/format-error.js';
 import { describe, expect, it } from 'vitest';
-import { FhirFormatError, parseJson, parseXml, toJson, toXml, type Resource } from '../../src/fhir/index.js';
+import { parseJson, parseXml, toJson, toXml, type Resource } from '../../src/fhir/index.js';
 
 interface ErrorCase {
   description: string;
@@ -21,16 +22,6 @@ const operations: Record<ErrorCase['operation'], (input: unknown) => unknown> = 
   toXml: (input) => toXml(input as Resource),
   toJson: (input) => toJson(input as Resource),
 };
-
-function failure(run: () => unknown): FhirFormatError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof FhirFormatError) return error;
-    throw error;
-  }
-  throw new Error('expected a FhirFormatError, but the input was accepted');
-}
 
 describe('codec errors', () => {
   it.each(cases.map((c) => [c.description, c] as const))('%s', (_description, c) => {

@@ -3,8 +3,9 @@
  * known defect that the codec rejects with a precise error. XML/JSON twins are compared too.
  */
 import { readFileSync } from 'node:fs';
+import { formatErrorOf } from '../support/format-error.js';
 import { describe, expect, it } from 'vitest';
-import { FhirFormatError, parseResource, serializeResource, type Format, type Resource } from '../../src/fhir/index.js';
+import { parseResource, serializeResource, type Format, type Resource } from '../../src/fhir/index.js';
 import { exampleFiles } from './examples.js';
 import { jsonDifferences } from './json-diff.js';
 
@@ -44,15 +45,7 @@ function roundTrip(text: string, format: Format, pretty: boolean): { first: Reso
   return { first, viaOther, back };
 }
 
-function rejection(text: string, format: Format): FhirFormatError {
-  try {
-    parseResource(text, format);
-  } catch (error) {
-    if (error instanceof FhirFormatError) return error;
-    throw error;
-  }
-  throw new Error('expected a FhirFormatError, but the document was accepted');
-}
+const rejection = (text: string, format: Format) => formatErrorOf(() => parseResource(text, format));
 
 describe('guide examples', () => {
   it('finds the examples (XML, JSON, Audit/ and variants/)', () => {

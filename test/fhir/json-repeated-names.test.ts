@@ -1,16 +1,9 @@
 /** Repeated property names are found however the text spells them, and text that only looks like a name is not one. */
+import { formatErrorOf } from '../support/format-error.js';
 import { describe, expect, it } from 'vitest';
-import { FhirFormatError, parseJson } from '../../src/fhir/index.js';
+import { parseJson } from '../../src/fhir/index.js';
 
-function failure(text: string): FhirFormatError {
-  try {
-    parseJson(text);
-  } catch (error) {
-    if (error instanceof FhirFormatError) return error;
-    throw error;
-  }
-  throw new Error('the text was accepted');
-}
+const failure = (text: string) => formatErrorOf(() => parseJson(text));
 
 describe('repeated property names in JSON', () => {
   it('are found when the repeat is spelled with an escape', () => {
