@@ -17,7 +17,21 @@ import { experimental_getRunnerTask, type RunnerTask, type TestCase, type TestMo
 type Config = Omit<AllureVitestReporterConfig, 'listeners'>;
 
 /** How long the end of a run waits for the writer thread: it writes a run's results in well under a second. */
-const WRITER_END_TIMEOUT_MS = 60_000;
+const WRITER_TIMEOUT_MS = 60_000;
+
+/** `promise`, or a clear failure once the writer thread has kept the run waiting too long for `what`. */
+async function withinTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`the Allure writer thread did not ${what} within ${WRITER_TIMEOUT_MS / 1000} s; allure-results may be incomplete`)), WRITER_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 type Task = RunnerTask & { file?: { filepath: string }; suite?: { name: string; suite?: unknown } };
 
 interface SuiteChain {
@@ -79,36 +93,31 @@ export class AllureOffThread extends AllureVitestReporter {
   }
 
   override handleTask(task: RunnerTask): void {
-    // A test that never ran in a vitest worker (its suite's hook failed first) has no worker in its meta, and its
-    // thread label names the thread writing it: it is written here, where that is the main thread, as before.
     if (task.type !== 'test') {
       super.handleTask(task);
       return;
     }
     if (this.written.has(task.id)) return;
     this.written.add(task.id);
+    // A test that never ran in a vitest worker (its suite's hook failed first) has no worker in its meta, and its
+    // thread label names the thread writing it: it is written here, where that is the main thread, as before.
     if ((task.meta as { vitestWorker?: unknown }).vitestWorker) this.thread.postMessage({ task: portable(task as Task) });
     else super.handleTask(task);
   }
 
   override async onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
     super.onTestRunEnd(modules);
-    await Promise.race([this.started, new Promise((resolve) => setTimeout(resolve, WRITER_END_TIMEOUT_MS).unref())]);
-    if (this.exited) throw this.failure ?? new Error('the Allure writer thread stopped before the end of the run');
-    const ended = new Promise<void>((resolve, reject) => {
-      this.thread.once('message', (message) => (message === 'ended' ? resolve() : reject(new Error(`Allure writer thread: unexpected ${String(message)}`))));
-      this.thread.once('error', reject);
-      this.thread.once('exit', (code) => reject(this.failure ?? new Error(`the Allure writer thread stopped (exit code ${code}) before writing every result`)));
-    });
-    this.thread.postMessage({ end: true });
-    let timer: NodeJS.Timeout | undefined;
-    const stuck = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`the Allure writer thread did not finish within ${WRITER_END_TIMEOUT_MS / 1000} s; allure-results may be incomplete`)), WRITER_END_TIMEOUT_MS);
-    });
     try {
-      await Promise.race([ended, stuck]);
+      await withinTimeout(this.started, 'start');
+      if (this.exited) throw this.failure ?? new Error('the Allure writer thread stopped before the end of the run');
+      const ended = new Promise<void>((resolve, reject) => {
+        this.thread.once('message', (message) => (message === 'ended' ? resolve() : reject(new Error(`Allure writer thread: unexpected ${String(message)}`))));
+        this.thread.once('error', reject);
+        this.thread.once('exit', (code) => reject(this.failure ?? new Error(`the Allure writer thread stopped (exit code ${code}) before writing every result`)));
+      });
+      this.thread.postMessage({ end: true });
+      await withinTimeout(ended, 'finish');
     } finally {
-      clearTimeout(timer);
       await this.thread.terminate();
     }
   }

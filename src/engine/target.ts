@@ -24,14 +24,12 @@ function embeddedJwtRequirement(settings: EngineSettings | undefined): JwtRequir
   };
 }
 
-/** The target at `targetUrl`, else the embedded reference server, started here. */
+/**
+ * The target at `targetUrl`, else the embedded reference server on an ephemeral port (its modules are loaded only
+ * then: a run against a real target never needs them).
+ */
 export async function openTarget(targetUrl: string | undefined, settings?: EngineSettings): Promise<Target> {
   if (targetUrl) return { url: targetUrl.replace(/\/+$/, ''), embedded: false, close: async () => {} };
-  return startEmbeddedTarget(settings);
-}
-
-/** Starts the embedded reference server (its modules are loaded only then: a run against a real target never needs them). */
-export async function startEmbeddedTarget(settings?: EngineSettings): Promise<Target> {
   const { startReferenceServer } = await import('../reference/index.js');
   const requireJwt = embeddedJwtRequirement(settings);
   const server = await startReferenceServer({ port: 0, ...(requireJwt ? { requireJwt } : {}) });
