@@ -5,11 +5,19 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { cachedBundle } from '../src/build/cached-bundle.js';
+
+const args = process.argv.slice(2);
+// An assurance run lasts a second or two: V8's optimising compiler would spend more compiling hot functions, on the
+// cores the run's threads need, than the optimised code gives back (bench/README.md). Interpreter and baseline code
+// only, for every thread of this process. Client assurance serves a client for as long as it runs, and a tier the
+// user chose (node --max-opt, NODE_OPTIONS) stands: both left as they are.
+const tierChosen = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => /^--max[-_]opt\b/.test(a));
+if (args[0] !== 'client' && !tierChosen) setFlagsFromString('--max-opt=1');
 
 // EXIT.untestable (src/cli/exit-codes.ts), which this file cannot import: it runs before TypeScript can.
 const UNTESTABLE = 3;
-const args = process.argv.slice(2);
 try {
   const bundle = await cachedBundle(fileURLToPath(new URL('..', import.meta.url)), 'src/cli/main.ts');
   const { main } = (bundle && (await fromBundle(bundle.url))) || (await throughTsx());
