@@ -5,13 +5,15 @@
  * verdict, every assertion with its level (warnings included) and the evidence of every exchange.
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { loadScriptBundle } from '../src/build/script-bundle.js';
 import type * as ScenarioRuntime from './scenario-runtime.js';
 // Declares task.meta.ndop (the reporters' side of the contract).
 import type { ScenarioMeta } from '../reporters/vitest-assurance.js';
 
-// The command provides its bundle of the runtime (one module, imported natively); by hand it comes from the sources.
+// The command provides its bundle of the runtime (one script, compiled with V8's code cache); by hand it comes from the sources.
 const bundledRuntime = inject('ndopScenarioRuntime');
-const runtime: typeof ScenarioRuntime = bundledRuntime ? await import(/* @vite-ignore */ bundledRuntime) : await import('./scenario-runtime.js');
+const bundle = bundledRuntime ? loadScriptBundle<typeof ScenarioRuntime>(bundledRuntime) : undefined;
+const runtime = bundle?.exports ?? (await import('./scenario-runtime.js'));
 const { PatientSource, allureStep, loadCheckedSuites, openTarget, runScenarioDetailed, selectRuns, settingsFromEnv, sharedValidator, writeRefusal } = runtime;
 
 const settings = settingsFromEnv();
@@ -30,6 +32,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await target?.close();
+  // Now that every scenario has run, the cache holds the code they needed.
+  bundle?.saveCodeCache();
 });
 
 for (const file of files) {
@@ -61,7 +65,7 @@ for (const file of files) {
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The file URL of the bundled scenario-runtime.ts (src/cli/run-scenarios.ts). */
+    /** The file URL of scenario-runtime.ts bundled as a script (src/cli/run-scenarios.ts). */
     ndopScenarioRuntime?: string;
   }
 }

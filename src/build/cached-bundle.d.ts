@@ -4,4 +4,13 @@ export interface CachedBundle {
   built: boolean;
 }
 
-export function cachedBundle(root: string, entry: string, cacheDir?: string): Promise<CachedBundle | undefined>;
+export interface BundleOptions {
+  /** Where bundles are kept (default: node_modules/.cache/ndop-assure/bundles under the project). */
+  cacheDir?: string;
+  /** 'module': an ES module in chunks, packages imported from node_modules; 'script': one CommonJS file with its packages. */
+  kind?: 'module' | 'script';
+  /** For a script: packages (and their subpaths) required from node_modules instead of bundled. */
+  external?: readonly string[];
+}
+
+export function cachedBundle(root: string, entry: string, options?: BundleOptions): Promise<CachedBundle | undefined>;

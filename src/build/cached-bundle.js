@@ -1,9 +1,13 @@
 /**
  * A TypeScript module and everything it imports from the project as one JavaScript bundle, so that a run does not
  * compile ~100 modules one by one (through tsx's hooks for the command, through vitest's module runner for the
- * scenario spec's runtime). The bundle is built by esbuild (dependencies stay ordinary imports of node_modules)
- * into a cache directory, and is keyed by the bytes of every file it was built from: a run reads and hashes those
- * files (a few milliseconds) and rebuilds when any differs, so an edited source is never run from a stale bundle.
+ * scenario spec's runtime). The bundle is built by esbuild into a cache directory, and is keyed by the bytes of
+ * every file it was built from: a run reads and hashes those files (a few milliseconds) and rebuilds when any
+ * differs, so an edited source is never run from a stale bundle. Two kinds:
+ * - a module (ES module, split into chunks loaded when first imported; dependencies stay ordinary imports of
+ *   node_modules), for the command, whose paths need different packages;
+ * - a script (one CommonJS file with its packages inside, those named external apart), for code that runs whole
+ *   and often: it can be compiled with V8's code cache (src/build/script-bundle.ts), which an ES module cannot.
  * Plain JavaScript, because it runs before anything can compile TypeScript.
  */
 import { Buffer } from 'node:buffer';
@@ -24,23 +28,28 @@ const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.js': 'js', '.mjs': 
 // left alone before it is removed.
 const KEPT_BUNDLES = 2;
 const IDLE_BEFORE_REMOVAL_MS = 60 * 60 * 1000;
-const ENTRY_FILE = 'entry.mjs';
+const KINDS = {
+  module: { entryFile: 'entry.mjs', format: 'esm' },
+  script: { entryFile: 'entry.cjs', format: 'cjs' },
+};
 // The names of a bundle's files, written with them.
 const FILE_LIST = 'files.json';
 
 /**
  * The file URL of an up-to-date bundle of `entry` (relative to `root`), building it when needed; undefined when
  * esbuild, the cache directory or the build itself is unavailable (the caller then runs the TypeScript as it is).
+ * `kind` is 'module' or 'script' (above); `external` names packages a script leaves to node_modules.
  */
-export async function cachedBundle(root, entry, cacheDir = join(root, 'node_modules', '.cache', 'ndop-assure', 'bundles')) {
+export async function cachedBundle(root, entry, { cacheDir = join(root, 'node_modules', '.cache', 'ndop-assure', 'bundles'), kind = 'module', external = [] } = {}) {
   const version = esbuildVersion(root);
   if (version === undefined) return undefined;
-  const id = createHash('sha256').update(`${root}\0${entry}`).digest('hex').slice(0, 16);
+  const how = { kind, external: kind === 'script' ? [...external].sort() : [] };
+  const id = createHash('sha256').update(`${root}\0${entry}\0${how.kind}\0${how.external.join('\0')}`).digest('hex').slice(0, 16);
   const manifest = join(cacheDir, `${id}.json`);
-  const cached = bundleInCache(root, version, cacheDir, id, manifest);
+  const cached = bundleInCache(root, version, cacheDir, id, manifest, how);
   if (cached) return { url: pathToFileURL(cached).href, built: false };
   try {
-    const file = await build(root, entry, version, cacheDir, id, manifest);
+    const file = await build(root, entry, version, cacheDir, id, manifest, how);
     return { url: pathToFileURL(file).href, built: true };
   } catch {
     return undefined;
@@ -56,11 +65,11 @@ function esbuildVersion(root) {
 }
 
 /** The bundle built from exactly the files on disk now, if there is one. */
-function bundleInCache(root, version, cacheDir, id, manifest) {
+function bundleInCache(root, version, cacheDir, id, manifest, how) {
   try {
     const { inputs } = JSON.parse(readFileSync(manifest, 'utf8'));
     const contents = new Map(inputs.map((input) => [input, readFileSync(join(root, input))]));
-    const file = bundleFile(cacheDir, id, bundleKey(root, version, readConfig(root), contents));
+    const file = bundleFile(cacheDir, id, bundleKey(root, version, readConfig(root), contents), how);
     return bundleComplete(dirname(file)) ? file : undefined;
   } catch {
     // No manifest yet, or an input is gone: build afresh.
@@ -78,9 +87,9 @@ function bundleComplete(dir) {
   }
 }
 
-/** A bundle is a directory: its entry module and the chunks the entry imports when it needs them. */
-function bundleFile(cacheDir, id, key) {
-  return join(cacheDir, `${id}-${key}`, ENTRY_FILE);
+/** A bundle is a directory: its entry file and, for a module, the chunks the entry imports when it needs them. */
+function bundleFile(cacheDir, id, key, how) {
+  return join(cacheDir, `${id}-${key}`, KINDS[how.kind].entryFile);
 }
 
 function readConfig(root) {
@@ -110,7 +119,7 @@ function bundleKey(root, version, config, contents) {
   return hash.digest('hex').slice(0, 32);
 }
 
-async function build(root, entry, version, cacheDir, id, manifest) {
+async function build(root, entry, version, cacheDir, id, manifest, how) {
   const config = readConfig(root);
   mkdirSync(cacheDir, { recursive: true });
   // A bundle that could not be written would be built for nothing, on every run (a read-only install).
@@ -127,15 +136,19 @@ async function build(root, entry, version, cacheDir, id, manifest) {
       // the bundle is written below under its own name.
       outdir: join(realpathSync(cacheDir), 'bundle'),
       entryNames: 'entry',
-      outExtension: { '.js': '.mjs' },
+      outExtension: { '.js': extname(KINDS[how.kind].entryFile) },
       write: false,
       bundle: true,
-      // What the entry imports with import() becomes a chunk of its own, loaded only then, together with the
-      // packages only it needs: the command starts without the modules of the paths it does not take.
-      splitting: true,
-      packages: 'external',
+      ...(how.kind === 'module'
+        ? {
+            // What the entry imports with import() becomes a chunk of its own, loaded only then, together with the
+            // packages only it needs: the command starts without the modules of the paths it does not take.
+            splitting: true,
+            packages: 'external',
+          }
+        : { external: how.external.flatMap((name) => [name, `${name}/*`]) }),
       platform: 'node',
-      format: 'esm',
+      format: KINDS[how.kind].format,
       // As tsx compiles: for this Node, names of functions and classes kept, stack traces mapped to the sources.
       target: `node${process.versions.node}`,
       keepNames: true,
@@ -152,7 +165,7 @@ async function build(root, entry, version, cacheDir, id, manifest) {
   if (inputs.length !== contents.size || inputs.some((input) => !contents.has(input))) {
     throw new Error('the bundle has inputs that were not read by the plugin');
   }
-  const file = bundleFile(cacheDir, id, bundleKey(root, version, config, contents));
+  const file = bundleFile(cacheDir, id, bundleKey(root, version, config, contents), how);
   const outputs = result.outputFiles.map((output) => ({ name: relative(join(realpathSync(cacheDir), 'bundle'), output.path), contents: output.contents }));
   outputs.push({ name: FILE_LIST, contents: JSON.stringify({ files: outputs.map((o) => o.name) }) });
   // A folder of this name that lacks a file is damaged: replaced, not kept.

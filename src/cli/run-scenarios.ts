@@ -47,7 +47,7 @@ export async function runScenarios(options: RunOptions, selection?: RunSelection
 export interface SpecRun {
   /** The vitest spec, relative to the project root. */
   spec: string;
-  /** A module the spec imports as a bundle when vitest provides its URL as ndopScenarioRuntime. */
+  /** A module the spec loads as a script bundle when vitest provides its URL as ndopScenarioRuntime. */
   runtime?: string;
   reportDir: string;
   formats: Array<'xml' | 'json'>;
@@ -105,7 +105,9 @@ export async function runSpec(run: SpecRun): Promise<RunOutcome> {
     ...(run.mode ? { mode: run.mode } : {}),
   });
   const earlierAllure = setAsideEarlierResults(files.allure);
-  const runtime = run.runtime ? await cachedBundle(PROJECT_ROOT, run.runtime) : undefined;
+  // ajv stays in node_modules: the validator's keywords write code with its codegen classes, and the ajv that
+  // compiles profiles when the validator cache misses (required at that moment) must know them as its own.
+  const runtime = run.runtime ? await cachedBundle(PROJECT_ROOT, run.runtime, { kind: 'script', external: ['ajv'] }) : undefined;
   // Loaded only by runs that start tests: --list, --help and refused runs do without it.
   const { createVitest } = await import('vitest/node');
   const { AllureOffThread } = await import('../../reporters/allure-off-thread.js');

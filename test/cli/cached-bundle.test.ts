@@ -31,9 +31,13 @@ function projectCopy(leaveOut: string[] = []): string {
 }
 
 const cacheDirOf = (project: string) => join(project, 'node_modules', '.cache', 'ndop-assure', 'bundles');
+const isBundle = (dir: string) => existsSync(join(dir, 'entry.mjs')) || existsSync(join(dir, 'entry.cjs'));
 const bundlesIn = (project: string) =>
-  existsSync(cacheDirOf(project)) ? readdirSync(cacheDirOf(project)).filter((name) => existsSync(join(cacheDirOf(project), name, 'entry.mjs'))).sort() : [];
-/** Bundles are directories named <entry>-<sources> (entry.mjs and its chunks): the command's and the scenario runtime's. */
+  existsSync(cacheDirOf(project)) ? readdirSync(cacheDirOf(project)).filter((name) => isBundle(join(cacheDirOf(project), name))).sort() : [];
+/**
+ * Bundles are directories named <entry>-<sources>: the command's (entry.mjs and its chunks) and the scenario
+ * runtime's (entry.cjs, with entry.cjs.v8-cache once a run has saved its compiled code).
+ */
 const entriesBundled = (project: string) => new Set(bundlesIn(project).map((name) => name.split('-')[0])).size;
 const CAPABILITY_RUN = ['--grep', '^capability-statement', '--format', 'json'];
 
@@ -135,6 +139,21 @@ describe('the command bundle', () => {
     expect(entriesBundled(project)).toBe(2);
   });
 
+  it("keeps the scenario runtime's compiled code after a run, for the next run to start from", async () => {
+    const runtimeCache = () => {
+      const [runtime] = bundlesIn(project).filter((name) => existsSync(join(cacheDirOf(project), name, 'entry.cjs')));
+      return join(cacheDirOf(project), runtime!, 'entry.cjs.v8-cache');
+    };
+    const first = await run(project, [...CAPABILITY_RUN, '--report-dir', join(project, 'first')]);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    const written = statSync(runtimeCache()).mtimeMs;
+    const second = await run(project, [...CAPABILITY_RUN, '--report-dir', join(project, 'second')]);
+    expect(second).toMatchObject({ code: 0, stderr: '' });
+    expect(second.stdout.replaceAll(/\(\d+ ms\)|:\d{4,5}\b|\/(first|second)\b/g, '')).toBe(first.stdout.replaceAll(/\(\d+ ms\)|:\d{4,5}\b|\/(first|second)\b/g, ''));
+    // Taken as it was: a cache V8 refused would have been written again.
+    expect(statSync(runtimeCache()).mtimeMs).toBe(written);
+  });
+
   it('is written whole: concurrent first runs all succeed and leave one bundle and no temporary files', async () => {
     const runs = await Promise.all([1, 2, 3].map(() => run(project, ['--version'])));
     for (const r of runs) expect(r).toMatchObject({ code: 0, stdout: `${JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).version}\n`, stderr: '' });
@@ -169,14 +188,47 @@ describe('without a bundle the command runs through tsx, as before', () => {
 });
 
 describe('cachedBundle', () => {
-  it.each(['src/cli/main.ts', 'suites/scenario-runtime.ts'])('bundles %s as the project has it (a build that fails would fall back silently)', async (entry) => {
+  it.each([
+    ['src/cli/main.ts', {}],
+    ['suites/scenario-runtime.ts', { kind: 'script', external: ['ajv'] }],
+  ] as const)('bundles %s as the project has it (a build that fails would fall back silently)', async (entry, how) => {
     const cacheDir = join(scratch, 'cache-of-the-project');
-    const first = await cachedBundle(ROOT, entry, cacheDir);
+    const first = await cachedBundle(ROOT, entry, { cacheDir, ...how });
     expect(first?.built).toBe(true);
-    const again = await cachedBundle(ROOT, entry, cacheDir);
+    const again = await cachedBundle(ROOT, entry, { cacheDir, ...how });
     expect(again).toEqual({ url: first!.url, built: false });
     // No module of the bundle still asks where it is: each was given its own location.
     expect(readFileSync(new URL(first!.url), 'utf8')).not.toMatch(/\bimport\.meta\b/);
+  });
+
+  it('makes a script one CommonJS file with its packages inside, apart from those named external', async () => {
+    const cacheDir = join(scratch, 'cache-of-the-script');
+    const script = await cachedBundle(ROOT, 'suites/scenario-runtime.ts', { cacheDir, kind: 'script', external: ['ajv'] });
+    expect(script?.url).toMatch(/\/entry\.cjs$/);
+    expect(readdirSync(new URL('.', script!.url)).sort()).toEqual(['entry.cjs', 'files.json']);
+    const text = readFileSync(new URL(script!.url), 'utf8');
+    const required = new Set([...text.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]!).filter((name) => !name.startsWith('node:')));
+    // ajv (a subpath of it), and Node's own modules named without their prefix by some packages: nothing else.
+    expect([...required].sort()).toEqual(['ajv/dist/compile/codegen/index.js', 'buffer', 'process']);
+    expect(text).not.toMatch(/^\s*(import|export) /m);
+    // The same entry as a module is another bundle: kinds do not share one.
+    const module = await cachedBundle(ROOT, 'suites/scenario-runtime.ts', { cacheDir });
+    expect(module?.url).toMatch(/\/entry\.mjs$/);
+  });
+
+  it('rebuilds a script when a package file inside it changes', async () => {
+    const project = projectCopy(['fast-xml-parser']);
+    cpSync(join(ROOT, 'node_modules', 'fast-xml-parser'), join(project, 'node_modules', 'fast-xml-parser'), { recursive: true, dereference: true });
+    const how = { kind: 'script', external: ['ajv'] } as const;
+    const first = await cachedBundle(project, 'suites/scenario-runtime.ts', how);
+    expect(first?.built).toBe(true);
+    expect((await cachedBundle(project, 'suites/scenario-runtime.ts', how))?.built).toBe(false);
+    // The file its ES module entry point names (what an import of the package resolves to).
+    const entry = join(project, 'node_modules', 'fast-xml-parser', 'src', 'fxp.js');
+    writeFileSync(entry, `${readFileSync(entry, 'utf8')}\n// patched\n`);
+    const patched = await cachedBundle(project, 'suites/scenario-runtime.ts', how);
+    expect(patched).toMatchObject({ built: true });
+    expect(patched!.url).not.toBe(first!.url);
   });
 
   it('rebuilds when a file appears beside one it was built from (it could change what an import resolves to)', async () => {

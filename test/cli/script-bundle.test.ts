@@ -1,0 +1,109 @@
+/**
+ * The scenario runtime runs as a script bundle compiled with V8's code cache (src/build/script-bundle.ts): the
+ * cache is written once the script has run, taken by the next load, and one V8 refuses (damaged, cut short, made
+ * for another script) is only a slower start that writes it again; a cache that cannot be written never fails the
+ * run. Each load is a process of its own, as each run is.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CodeCacheUse } from '../../src/build/script-bundle.js';
+import { ROOT } from '../support/cli.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'ndop-script-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const CHILD = join(ROOT, 'test', 'support', 'script-bundle-child.ts');
+
+/** Loads the script in a new process (saving its code cache afterwards when asked). */
+function load(url: string, save: 'save' | 'no-save' = 'no-save', v8Flags: string[] = []): { codeCache: CodeCacheUse; total: number; where: string } {
+  return JSON.parse(execFileSync(process.execPath, [...v8Flags, '--import', 'tsx', CHILD, url, save], { encoding: 'utf8' }));
+}
+
+let scripts = 0;
+/** A CommonJS script as cachedBundle writes one: it uses require, module.exports and __filename. */
+function script(): { file: string; url: string; cache: string } {
+  const dir = join(scratch, `bundle-${++scripts}`);
+  mkdirSync(dir);
+  const file = join(dir, 'entry.cjs');
+  const functions = Array.from({ length: 50 }, (_, i) => `function step${i}(x) { return x + ${i}; }`).join('\n');
+  writeFileSync(
+    file,
+    `"use strict";\n${functions}\nconst { join } = require("node:path");\n` +
+      'module.exports = { total: (values) => values.reduce((sum, v) => step0(sum + v), 0), where: join(__dirname, "entry.cjs") };\n',
+  );
+  return { file, url: pathToFileURL(file).href, cache: `${file}.v8-cache` };
+}
+
+/** The script ran as it should, whatever happened to its cache. */
+function expectWorking(loaded: { total: number; where: string }, file: string): void {
+  expect(loaded).toMatchObject({ total: 6, where: file });
+}
+
+describe('loadScriptBundle', () => {
+  it('runs the script, saves its compiled code after use, and the next load takes it', () => {
+    const { file, url, cache } = script();
+    const first = load(url, 'save');
+    expect(first.codeCache).toBe('absent');
+    expectWorking(first, file);
+    const saved = readFileSync(cache);
+    expect(saved.length).toBeGreaterThan(0);
+
+    const written = statSync(cache).mtimeMs;
+    const second = load(url, 'save');
+    expect(second.codeCache).toBe('used');
+    expectWorking(second, file);
+    // A cache that was used is left as it is.
+    expect(statSync(cache).mtimeMs).toBe(written);
+    expect(readFileSync(cache).equals(saved)).toBe(true);
+  });
+
+  it.each([
+    ['damaged in its header', (saved: Buffer) => Buffer.from(saved.map((byte, i) => (i < 64 ? byte ^ 0xff : byte)))],
+    ['damaged in its body', (saved: Buffer) => Buffer.from(saved.map((byte, i) => (Math.abs(i - saved.length / 2) < 16 ? byte ^ 0x5a : byte)))],
+    ['cut short', (saved: Buffer) => saved.subarray(0, Math.floor(saved.length / 2))],
+    ['of another script', () => readFileSync(otherScriptCache())],
+  ])('refuses a cache that is %s, runs from the source and writes the cache again', (_, spoil) => {
+    const { file, url, cache } = script();
+    load(url, 'save');
+    writeFileSync(cache, spoil(readFileSync(cache)));
+
+    const refused = load(url, 'save');
+    expect(refused.codeCache).toBe('rejected');
+    expectWorking(refused, file);
+    expect(load(url).codeCache).toBe('used');
+  });
+
+  it('refuses a cache made under other V8 flags (the command sets its own), and writes one for these', () => {
+    const { file, url } = script();
+    expect(load(url, 'save', ['--max-opt=1']).codeCache).toBe('absent');
+    const otherFlags = load(url, 'save');
+    expect(otherFlags.codeCache).toBe('rejected');
+    expectWorking(otherFlags, file);
+    expect(load(url).codeCache).toBe('used');
+  });
+
+  it('runs without a cache it cannot write, and leaves no temporary file', () => {
+    const { file, url, cache } = script();
+    // A directory where the cache would go: it can neither be read as a cache nor replaced by one.
+    mkdirSync(cache);
+    const loaded = load(url, 'save');
+    expect(loaded.codeCache).toBe('absent');
+    expectWorking(loaded, file);
+    expect(readdirSync(join(file, '..')).sort()).toEqual(['entry.cjs', 'entry.cjs.v8-cache']);
+    expect(statSync(cache).isDirectory()).toBe(true);
+  });
+});
+
+/** The saved cache of a different script (V8 checks the source a cache was made from). */
+function otherScriptCache(): string {
+  const dir = join(scratch, `other-${++scripts}`);
+  mkdirSync(dir);
+  const file = join(dir, 'entry.cjs');
+  writeFileSync(file, '"use strict";\nmodule.exports = { total: () => 0, where: "a different script, of a different length" };\n');
+  load(pathToFileURL(file).href, 'save');
+  return `${file}.v8-cache`;
+}
