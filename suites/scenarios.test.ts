@@ -33,7 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await target?.close();
   // Now that every scenario has run, the cache holds the code they needed.
-  bundle?.saveCodeCache();
+  bundle?.saveCodeCache(runs.length);
 });
 
 for (const file of files) {

@@ -23,17 +23,20 @@ export interface LoadedScript<Exports> {
   codeCache: CodeCacheUse;
   /**
    * Keeps what was compiled so far for the next load, once the script has done its work (a cache made at load
-   * time would hold little more than the top level: V8 compiles most functions when first called). Does nothing
-   * when the cache was used; a cache that cannot be written costs only time.
+   * time would hold little more than the top level: V8 compiles most functions when first called). `work` says how
+   * much of the script this load used (the scenario spec: its number of runs): a cache that was used is replaced
+   * only by one from a load that did more, so a first run of a few scenarios does not leave every later run a
+   * cache of their code alone. A cache that cannot be written costs only time.
    */
-  saveCodeCache(): void;
+  saveCodeCache(work: number): void;
 }
 
 export function loadScriptBundle<Exports>(url: string): LoadedScript<Exports> {
   const file = fileURLToPath(url);
   const cacheFile = `${file}.v8-cache`;
   const saved = readIfThere(cacheFile);
-  const cachedData = saved && intact(saved);
+  const cache = saved && intact(saved);
+  const cachedData = cache?.data;
   // CommonJS's own wrapper, on the first line so that line numbers stay the bundle's.
   const source = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(file, 'utf8')}\n})`;
   const script = new Script(source, {
@@ -48,22 +51,29 @@ export function loadScriptBundle<Exports>(url: string): LoadedScript<Exports> {
   return {
     exports: module.exports,
     codeCache,
-    saveCodeCache() {
-      if (codeCache !== 'used') writeQuietly(cacheFile, withDigest(script.createCachedData()));
+    saveCodeCache(work) {
+      if (codeCache !== 'used' || work > cache!.work) writeQuietly(cacheFile, withHeader(script.createCachedData(), work));
     },
   };
 }
 
+// The file: a SHA-256 of the rest, the work of the load that wrote it (uint32), V8's bytes.
 const DIGEST_BYTES = 32;
+const HEADER_BYTES = DIGEST_BYTES + 4;
 
-function withDigest(data: Buffer): Buffer {
-  return Buffer.concat([createHash('sha256').update(data).digest(), data]);
+function withHeader(data: Buffer, work: number): Buffer {
+  const body = Buffer.alloc(4 + data.length);
+  body.writeUInt32BE(Math.min(Math.max(Math.floor(work), 0), 0xffffffff), 0);
+  data.copy(body, 4);
+  return Buffer.concat([createHash('sha256').update(body).digest(), body]);
 }
 
-/** The cache's bytes for V8, if they are the ones that were written. */
-function intact(saved: Buffer): Buffer | undefined {
-  const data = saved.subarray(DIGEST_BYTES);
-  return saved.length > DIGEST_BYTES && createHash('sha256').update(data).digest().equals(saved.subarray(0, DIGEST_BYTES)) ? data : undefined;
+/** The cache's bytes for V8 and the work behind them, if the file holds what was written. */
+function intact(saved: Buffer): { data: Buffer; work: number } | undefined {
+  if (saved.length <= HEADER_BYTES) return undefined;
+  const body = saved.subarray(DIGEST_BYTES);
+  if (!createHash('sha256').update(body).digest().equals(saved.subarray(0, DIGEST_BYTES))) return undefined;
+  return { data: saved.subarray(HEADER_BYTES), work: body.readUInt32BE(0) };
 }
 
 function readIfThere(file: string): Buffer | undefined {
