@@ -11,9 +11,11 @@ import { cachedBundle } from '../src/build/cached-bundle.js';
 const args = process.argv.slice(2);
 // An assurance run lasts a second or two: V8's optimising compiler would spend more compiling hot functions, on the
 // cores the run's threads need, than the optimised code gives back (bench/README.md). Interpreter and baseline code
-// only, for every thread of this process. Client assurance serves a client for as long as it runs, and a tier the
-// user chose (node --max-opt, NODE_OPTIONS) stands: both left as they are.
-const tierChosen = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => /^--max[-_]opt\b/.test(a));
+// only, for every thread of this process. Client assurance serves a client for as long as it runs, and tiers the
+// user chose (`node --max-opt=4 bin/ndop-assure.js`; Node refuses V8's tier flags in NODE_OPTIONS) stand: both left
+// as they are.
+const TIER_FLAG = /^--(no-)?(max[-_]opt|opt|turbofan|maglev|sparkplug|jitless|always[-_]turbofan|always[-_]sparkplug)\b/;
+const tierChosen = process.execArgv.some((a) => TIER_FLAG.test(a));
 if (args[0] !== 'client' && !tierChosen) setFlagsFromString('--max-opt=1');
 
 // EXIT.untestable (src/cli/exit-codes.ts), which this file cannot import: it runs before TypeScript can.

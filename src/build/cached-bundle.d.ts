@@ -14,3 +14,6 @@ export interface BundleOptions {
 }
 
 export function cachedBundle(root: string, entry: string, options?: BundleOptions): Promise<CachedBundle | undefined>;
+
+/** Writes a file under a temporary name and renames it, so a concurrent reader sees the whole file or none; throws if it cannot. */
+export function writeAtomically(file: string, contents: string | NodeJS.ArrayBufferView): void;

@@ -2,8 +2,9 @@
  * A TypeScript module and everything it imports from the project as one JavaScript bundle, so that a run does not
  * compile ~100 modules one by one (through tsx's hooks for the command, through vitest's module runner for the
  * scenario spec's runtime). The bundle is built by esbuild into a cache directory, and is keyed by the bytes of
- * every file it was built from: a run reads and hashes those files (a few milliseconds) and rebuilds when any
- * differs, so an edited source is never run from a stale bundle. Two kinds:
+ * every file it was built from: a run reads and hashes those files (a few milliseconds for the command's, about ten
+ * for a script with its packages) and rebuilds when any differs, so an edited source is never run from a stale
+ * bundle. Two kinds:
  * - a module (ES module, split into chunks loaded when first imported; dependencies stay ordinary imports of
  *   node_modules), for the command, whose paths need different packages;
  * - a script (one CommonJS file with its packages inside, those named external apart), for code that runs whole
@@ -43,13 +44,14 @@ const FILE_LIST = 'files.json';
 export async function cachedBundle(root, entry, { cacheDir = join(root, 'node_modules', '.cache', 'ndop-assure', 'bundles'), kind = 'module', external = [] } = {}) {
   const version = esbuildVersion(root);
   if (version === undefined) return undefined;
-  const how = { kind, external: kind === 'script' ? [...external].sort() : [] };
-  const id = createHash('sha256').update(`${root}\0${entry}\0${how.kind}\0${how.external.join('\0')}`).digest('hex').slice(0, 16);
+  // How the bundle is packaged: its kind, and the packages a script leaves to node_modules.
+  const packaging = { kind, external: kind === 'script' ? [...external].sort() : [] };
+  const id = createHash('sha256').update(`${root}\0${entry}\0${packaging.kind}\0${packaging.external.join('\0')}`).digest('hex').slice(0, 16);
   const manifest = join(cacheDir, `${id}.json`);
-  const cached = bundleInCache(root, version, cacheDir, id, manifest, how);
+  const cached = bundleInCache(root, version, cacheDir, id, manifest, packaging);
   if (cached) return { url: pathToFileURL(cached).href, built: false };
   try {
-    const file = await build(root, entry, version, cacheDir, id, manifest, how);
+    const file = await build(root, entry, version, cacheDir, id, manifest, packaging);
     return { url: pathToFileURL(file).href, built: true };
   } catch {
     return undefined;
@@ -65,11 +67,11 @@ function esbuildVersion(root) {
 }
 
 /** The bundle built from exactly the files on disk now, if there is one. */
-function bundleInCache(root, version, cacheDir, id, manifest, how) {
+function bundleInCache(root, version, cacheDir, id, manifest, packaging) {
   try {
     const { inputs } = JSON.parse(readFileSync(manifest, 'utf8'));
     const contents = new Map(inputs.map((input) => [input, readFileSync(join(root, input))]));
-    const file = bundleFile(cacheDir, id, bundleKey(root, version, readConfig(root), contents), how);
+    const file = bundleFile(cacheDir, id, bundleKey(root, version, readConfig(root), contents), packaging);
     return bundleComplete(dirname(file)) ? file : undefined;
   } catch {
     // No manifest yet, or an input is gone: build afresh.
@@ -88,8 +90,8 @@ function bundleComplete(dir) {
 }
 
 /** A bundle is a directory: its entry file and, for a module, the chunks the entry imports when it needs them. */
-function bundleFile(cacheDir, id, key, how) {
-  return join(cacheDir, `${id}-${key}`, KINDS[how.kind].entryFile);
+function bundleFile(cacheDir, id, key, packaging) {
+  return join(cacheDir, `${id}-${key}`, KINDS[packaging.kind].entryFile);
 }
 
 function readConfig(root) {
@@ -105,7 +107,8 @@ function readConfig(root) {
 /**
  * Everything the bundle depends on: the tools' versions, where the project is (module paths are compiled in),
  * how it is built (this file), the configuration, and each input's path and bytes. The names of the files in the
- * inputs' directories are in too: a file added beside an input can change what an import resolves to.
+ * inputs' directories are in too: a file added beside an input can change what an import resolves to; and so is
+ * the package.json of each package an input belongs to, whose exports, main and module fields do the same.
  */
 function bundleKey(root, version, config, contents) {
   const hash = createHash('sha256');
@@ -116,10 +119,22 @@ function bundleKey(root, version, config, contents) {
   for (const dir of [...new Set(inputs.map((input) => dirname(input)))].sort()) {
     hash.update(dir).update('\0').update(readdirSync(join(root, dir)).sort().join('\0')).update('\0');
   }
+  for (const manifest of [...new Set(inputs.flatMap(packageManifestOf))].sort()) {
+    hash.update(manifest).update('\0').update(readFileSync(join(root, manifest))).update('\0');
+  }
   return hash.digest('hex').slice(0, 32);
 }
 
-async function build(root, entry, version, cacheDir, id, manifest, how) {
+/** The package.json of the package a file of node_modules belongs to (the innermost, for nested node_modules). */
+function packageManifestOf(input) {
+  const parts = input.split(/[\\/]/);
+  const at = parts.lastIndexOf('node_modules');
+  if (at < 0 || at + 1 >= parts.length) return [];
+  const name = parts[at + 1].startsWith('@') ? 2 : 1;
+  return [join(...parts.slice(0, at + 1 + name), 'package.json')];
+}
+
+async function build(root, entry, version, cacheDir, id, manifest, packaging) {
   const config = readConfig(root);
   mkdirSync(cacheDir, { recursive: true });
   // A bundle that could not be written would be built for nothing, on every run (a read-only install).
@@ -136,23 +151,24 @@ async function build(root, entry, version, cacheDir, id, manifest, how) {
       // the bundle is written below under its own name.
       outdir: join(realpathSync(cacheDir), 'bundle'),
       entryNames: 'entry',
-      outExtension: { '.js': extname(KINDS[how.kind].entryFile) },
+      outExtension: { '.js': extname(KINDS[packaging.kind].entryFile) },
       write: false,
       bundle: true,
-      ...(how.kind === 'module'
+      ...(packaging.kind === 'module'
         ? {
             // What the entry imports with import() becomes a chunk of its own, loaded only then, together with the
             // packages only it needs: the command starts without the modules of the paths it does not take.
             splitting: true,
             packages: 'external',
           }
-        : { external: how.external.flatMap((name) => [name, `${name}/*`]) }),
+        : { external: packaging.external.flatMap((name) => [name, `${name}/*`]) }),
       platform: 'node',
-      format: KINDS[how.kind].format,
-      // As tsx compiles: for this Node, names of functions and classes kept, stack traces mapped to the sources.
+      format: KINDS[packaging.kind].format,
+      // As tsx compiles: for this Node, names of functions and classes kept; a module's stack traces mapped to the
+      // sources (Node does not map those of a script compiled with node:vm, so a script carries no map).
       target: `node${process.versions.node}`,
       keepNames: true,
-      sourcemap: 'inline',
+      sourcemap: packaging.kind === 'module' ? 'inline' : false,
       sourcesContent: false,
       metafile: true,
       logLevel: 'silent',
@@ -165,7 +181,7 @@ async function build(root, entry, version, cacheDir, id, manifest, how) {
   if (inputs.length !== contents.size || inputs.some((input) => !contents.has(input))) {
     throw new Error('the bundle has inputs that were not read by the plugin');
   }
-  const file = bundleFile(cacheDir, id, bundleKey(root, version, config, contents), how);
+  const file = bundleFile(cacheDir, id, bundleKey(root, version, config, contents), packaging);
   const outputs = result.outputFiles.map((output) => ({ name: relative(join(realpathSync(cacheDir), 'bundle'), output.path), contents: output.contents }));
   outputs.push({ name: FILE_LIST, contents: JSON.stringify({ files: outputs.map((o) => o.name) }) });
   // A folder of this name that lacks a file is damaged: replaced, not kept.
@@ -204,7 +220,7 @@ function ownUrls(root, contents) {
 }
 
 /** Written under a temporary name and renamed, so a concurrent run sees the whole file or none. */
-function writeAtomically(file, contents) {
+export function writeAtomically(file, contents) {
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     writeFileSync(temporary, contents);

@@ -21,7 +21,7 @@ const CHILD = join(ROOT, 'test', 'support', 'script-bundle-child.ts');
 /** Loads the script in a new process, then saves its code cache for the work given (as the spec does after its runs). */
 function load(url: string, { save, v8Flags = [] }: { save?: number; v8Flags?: string[] } = {}): { codeCache: CodeCacheUse; total: number; where: string } {
   const args = save === undefined ? [url] : [url, 'save', String(save)];
-  return JSON.parse(execFileSync(process.execPath, [...v8Flags, '--import', 'tsx', CHILD, ...args], { encoding: 'utf8' }));
+  return JSON.parse(execFileSync(process.execPath, [...v8Flags, '--import', 'tsx', CHILD, ...args], { cwd: ROOT, encoding: 'utf8' }));
 }
 
 let scripts = 0;
@@ -76,6 +76,8 @@ describe('loadScriptBundle', () => {
 
   it.each([
     ['damaged in its header', (saved: Buffer) => Buffer.from(saved.map((byte, i) => (i < 64 ? byte ^ 0xff : byte)))],
+    // Past the file's own header: V8's bytes, which V8 itself would take and could abort on.
+    ["damaged in V8's header", (saved: Buffer) => Buffer.from(saved.map((byte, i) => (i >= 52 && i < 60 ? byte ^ 0xff : byte)))],
     ['damaged in its body', (saved: Buffer) => Buffer.from(saved.map((byte, i) => (Math.abs(i - saved.length / 2) < 16 ? byte ^ 0x5a : byte)))],
     ['cut short', (saved: Buffer) => saved.subarray(0, Math.floor(saved.length / 2))],
     ['of another script', () => readFileSync(otherScriptCache())],
@@ -96,6 +98,22 @@ describe('loadScriptBundle', () => {
     const otherFlags = load(url, { save: 1 });
     expect(otherFlags.codeCache).toBe('rejected');
     expectWorking(otherFlags, file);
+    expect(load(url).codeCache).toBe('used');
+  });
+
+  it('refuses the cache of a source edited in place to the same length (V8 alone would run the old code)', () => {
+    const { file, url, cache } = script();
+    load(url, { save: 1 });
+    const text = readFileSync(file, 'utf8');
+    const edited = text.replace('step0(sum + v)', 'step9(sum + v)');
+    expect(edited).not.toBe(text);
+    expect(edited.length).toBe(text.length);
+    writeFileSync(file, edited);
+    const loaded = load(url, { save: 1 });
+    expect(loaded.codeCache).toBe('rejected');
+    // Each value plus 9: the edited source ran, not the code cached for the old one.
+    expect(loaded.total).toBe(1 + 2 + 3 + 3 * 9);
+    expect(readFileSync(cache).length).toBeGreaterThan(0);
     expect(load(url).codeCache).toBe('used');
   });
 
