@@ -17,3 +17,6 @@ export function cachedBundle(root: string, entry: string, options?: BundleOption
 
 /** Writes a file under a temporary name and renames it, so a concurrent reader sees the whole file or none; throws if it cannot. */
 export function writeAtomically(file: string, contents: string | NodeJS.ArrayBufferView): void;
+
+/** Whether this process may create files in `dir` (false where it is missing or read-only). */
+export function isWritableDir(dir: string): boolean;

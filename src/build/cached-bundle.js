@@ -219,6 +219,16 @@ function ownUrls(root, contents) {
   };
 }
 
+/** Whether this process may create files in `dir` (false where it is missing or read-only). */
+export function isWritableDir(dir) {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Written under a temporary name and renamed, so a concurrent run sees the whole file or none. */
 export function writeAtomically(file, contents) {
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

@@ -10,12 +10,12 @@
  * cache that does not match both is refused here. A refused cache only costs the compile: it is written again.
  */
 import { createHash } from 'node:crypto';
-import { accessSync, constants as fsConstants, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { constants as vmConstants, Script } from 'node:vm';
-import { writeAtomically } from './cached-bundle.js';
+import { isWritableDir, writeAtomically } from './cached-bundle.js';
 
 /** How the last load used the cache: none was there, V8 took it, or it was refused (see above). */
 export type CodeCacheUse = 'absent' | 'used' | 'rejected';
@@ -56,7 +56,7 @@ export function loadScriptBundle<Exports>(url: string): LoadedScript<Exports> {
     saveCodeCache(work) {
       if (codeCache === 'used' && work <= cache!.work) return;
       // Checked first: making the cache takes ~20 ms, for nothing where it cannot be kept (a read-only install).
-      if (!writable(dirname(cacheFile))) return;
+      if (!isWritableDir(dirname(cacheFile))) return;
       try {
         writeAtomically(cacheFile, cacheFileBytes(script.createCachedData(), work, sourceDigest));
       } catch {
@@ -96,14 +96,5 @@ function readIfThere(file: string): Buffer | undefined {
     return readFileSync(file);
   } catch {
     return undefined;
-  }
-}
-
-function writable(dir: string): boolean {
-  try {
-    accessSync(dir, fsConstants.W_OK);
-    return true;
-  } catch {
-    return false;
   }
 }

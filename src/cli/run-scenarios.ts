@@ -2,11 +2,11 @@
  * Runs the scenario spec through vitest with the run's reporters: console progress, the
  * assurance report (JSON + HTML), JUnit and Allure, all from the same run.
  */
-import { accessSync, constants, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cachedBundle } from '../build/cached-bundle.js';
+import { cachedBundle, isWritableDir } from '../build/cached-bundle.js';
 import type { RunOptions } from '../config/run-options.js';
 import { settingsToEnv } from '../config/settings-env.js';
 import { loadRequirements } from '../engine/requirements.js';
@@ -77,15 +77,6 @@ function setAsideEarlierResults(dir: string): Promise<void> {
   return rm(aside, { recursive: true, force: true }).catch(() => undefined);
 }
 
-function writable(dir: string): boolean {
-  try {
-    accessSync(dir, constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Runs one spec through vitest with the four reporters; the assurance report is the outcome. */
 export async function runSpec(run: SpecRun): Promise<RunOutcome> {
   const reportDir = resolve(run.reportDir);
@@ -130,7 +121,7 @@ export async function runSpec(run: SpecRun): Promise<RunOutcome> {
       hookTimeout: run.timeoutMs,
       // Transformed modules are kept in node_modules/.experimental-vitest-cache between runs (invalidated by content
       // and lockfile); not on a read-only install, where vitest would fail to write them.
-      experimental: { fsModuleCache: writable(join(PROJECT_ROOT, 'node_modules')) },
+      experimental: { fsModuleCache: isWritableDir(join(PROJECT_ROOT, 'node_modules')) },
       // One spec file runs in one worker: a thread starts sooner than a child process and shares this one's environment.
       pool: 'threads',
       // Without a bundle (no esbuild, no writable cache) the spec imports the runtime from the sources.

@@ -29,7 +29,6 @@ export const ENTRY_FORMAT = 1;
 const SOURCES = [fileURLToPath(new URL('./', import.meta.url)), fileURLToPath(new URL('../fhir/', import.meta.url))];
 const requireFromHere = createRequire(import.meta.url);
 
-
 export interface CacheEntry {
   format: number;
   profiles: ProfileSchema[];
